@@ -31,6 +31,8 @@ export const WedgeSettingsSchema = z.object({
   terminators: z.array(z.enum(['Enter', 'Tab'])).min(1).default(['Enter', 'Tab']),
 });
 
+export type WedgeSettings = z.infer<typeof WedgeSettingsSchema>;
+
 export const ScannerSettingsSchema = z.object({
   vendorId: z.number().int().min(0).max(0xffff).nullable().default(null),
   productId: z.number().int().min(0).max(0xffff).nullable().default(null),

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db';
+
+export interface NewOutboxItem {
+  target: string;
+  kind: string;
+  orderingKey: string;
+  payload: unknown;
+  /** For absolute values (e.g. a stock level): pending rows with the same key and target collapse to this one. */
+  coalesceKey?: string | null;
+  /** Normally made here; callers that must name the key before enqueueing may pass one. */
+  id?: string;
+}
+
+/**
+ * Queues one outgoing change. Synchronous on purpose: call it inside the same better-sqlite3
+ * transaction as the local change that caused it, so both commit or neither does.
+ */
+export function enqueue(db: Db, item: NewOutboxItem, now: Date = new Date()): string {
+  const id = item.id ?? randomUUID();
+  const coalesceKey = item.coalesceKey ?? null;
+  if (coalesceKey) {
+    // Only rows not yet handed to the target are replaced; one in flight finishes first, in order.
+    db.prepare("DELETE FROM outbox WHERE target = ? AND coalesce_key = ? AND state = 'pending'").run(item.target, coalesceKey);
+  }
+  db.prepare(
+    `INSERT INTO outbox (id, target, kind, ordering_key, coalesce_key, payload, state, created_at, next_attempt_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, 0)`,
+  ).run(id, item.target, item.kind, item.orderingKey, coalesceKey, JSON.stringify(item.payload), now.toISOString());
+  return id;
+}
