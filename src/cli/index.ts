@@ -1,0 +1,63 @@
+/**
+ * Support CLI: `npm run -s cli -- <command> [--data-dir DIR]`. JSON on stdout; on failure a JSON
+ * `{ "error": { "code", "message" } }` on stdout and a non-zero exit.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ContractError } from '../shared/contract/envelope';
+import { createEngine, type Engine } from '../core/engine';
+import { parseArgs } from './args';
+import { coreCommands } from './commands/core';
+import { registerCommands } from './commands/register';
+import { syncCommands } from './commands/sync';
+import { CliError, type CliCommand } from './types';
+
+const COMMANDS: CliCommand[] = [...coreCommands, ...registerCommands, ...syncCommands];
+
+function print(value: unknown) {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+function usage() {
+  return {
+    usage: 'npm run -s cli -- <command> [options] [--data-dir DIR]',
+    commands: COMMANDS.map((c) => c.usage),
+  };
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const name = args.positionals.shift();
+  if (!name || name === 'help' || args.flags.help) {
+    print(usage());
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  let engine: Engine | null = null;
+  try {
+    if (!command) throw new CliError('usage', `Unknown command "${name}". Try: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    if (command.engine) {
+      const dir = args.flags['data-dir'];
+      if (dir === true) throw new CliError('usage', '--data-dir needs a folder');
+      const dataDir = resolve(dir ?? process.env.REGISTER_COMPANION_DATA_DIR ?? join(homedir(), '.register-companion'));
+      engine = await createEngine({ dataDir, owner: 'cli', demo: args.flags['no-demo'] ? 'off' : 'auto' });
+    }
+    const result = await command.run(args, engine);
+    if (result !== undefined) print(result);
+    if (command.longRunning) return -1;
+    return 0;
+  } catch (err) {
+    const code = err instanceof ContractError || err instanceof CliError ? err.code : 'internal';
+    print({ error: { code, message: (err as Error)?.message ?? String(err) } });
+    return code === 'usage' ? 64 : 1;
+  } finally {
+    if (engine && !command?.longRunning) await engine.stop();
+  }
+}
+
+const invokedDirectly = process.argv[1] && /cli[\\/]index\.(ts|js|mjs)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    if (code >= 0) process.exit(code);
+  });
+}

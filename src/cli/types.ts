@@ -1,0 +1,42 @@
+import type { Engine } from '../core/engine';
+
+export interface ParsedArgs {
+  /** Words after the command name, e.g. ["now"] for `sync now`. */
+  positionals: string[];
+  /** `--flag value` → "value"; a bare `--flag` → true. */
+  flags: Record<string, string | true>;
+}
+
+/** One CLI command. Output is the JSON value it returns; failures throw (ContractError or CliError). */
+export interface CliCommand {
+  name: string;
+  usage: string;
+  /** Whether it runs an engine in-process on --data-dir (most do; `sim start` does not). */
+  engine: boolean;
+  /** Runs until the process is told to stop (e.g. `sim start`): the CLI does not exit after it. */
+  longRunning?: boolean;
+  run(args: ParsedArgs, engine: Engine | null): Promise<unknown>;
+}
+
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function flagString(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags[name];
+  if (v === true) throw new CliError('usage', `--${name} needs a value`);
+  return v;
+}
+
+export function flagInt(args: ParsedArgs, name: string): number | undefined {
+  const v = flagString(args, name);
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v)) throw new CliError('usage', `--${name} must be a whole number, got "${v}"`);
+  return Number(v);
+}
