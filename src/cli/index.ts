@@ -15,7 +15,7 @@ import { CliError, type CliCommand } from './types';
 const COMMANDS: CliCommand[] = [...coreCommands, ...registerCommands, ...syncCommands];
 
 function print(value: unknown) {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(value) + '\n');
 }
 
 function usage() {

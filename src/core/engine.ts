@@ -53,6 +53,8 @@ export interface Engine {
   /** Handles one raw message from a host: always answers, never throws. */
   handle(message: unknown): Promise<ReplyEnvelope>;
   onEvent(listener: (event: EventEnvelope) => void): () => void;
+  /** Waits for the first connectivity probe and, with an empty cache, the first catalog load (CLI one-shots). */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -188,6 +190,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       onEvent(listener) {
         listeners.add(listener);
         return () => listeners.delete(listener);
+      },
+      async settle() {
+        await connectivity.checkNow();
+        if (catalog.status().refreshedAt === null) await catalog.refresh().catch(() => undefined);
       },
       async stop() {
         if (stopped) return;

@@ -24,6 +24,7 @@ export function createStatusModule(
       schemaVersion: schemaVersion(ctx.db),
       dataDir: ctx.dataDir,
       demo: ctx.demo() !== null,
+      demoSims: ctx.demo()?.urls ?? null,
       startedAt,
       connectivity: deps.connectivity.snapshot() as Record<string, EngineStatus['connectivity'][string]>,
       redemptionOnline: deps.connectivity.isOnline('giftee'),

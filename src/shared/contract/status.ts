@@ -13,6 +13,8 @@ export const EngineStatusSchema = z.object({
   dataDir: z.string(),
   /** Demo mode: no Smaregi connection configured, built-in simulators with demo data are in use. */
   demo: z.boolean(),
+  /** In demo mode: base URL of each built-in simulator (for support staff and tests). */
+  demoSims: z.record(z.string(), z.string()).nullable().default(null),
   startedAt: z.string(),
   connectivity: z.record(z.string(), ConnStateSchema),
   /** giftee reachable: redemption allowed. */
