@@ -24,6 +24,7 @@ export function forkEngine(opts: { entry: string; args?: string[]; execArgv?: st
     /* reported through 'exit' */
   });
   return {
+    pid: child.pid,
     send(message) {
       if (!exited && child.connected) child.send(message as object);
     },

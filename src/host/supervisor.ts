@@ -9,6 +9,8 @@ import {
 
 /** A running engine process, however it was started (utilityProcess, fork). */
 export interface EngineProcess {
+  /** OS process id, where known (for diagnostics and the memory bench). */
+  readonly pid?: number;
   send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null) => void): void;
