@@ -49,7 +49,7 @@ export function lockDataDir(dataDir: string, owner: string): DataDirLock {
       } catch {
         /* half-written by a process that died: stale */
       }
-      if (held.pid && held.pid !== process.pid && alive(held.pid)) {
+      if (held.pid && alive(held.pid)) {
         throw new ContractError(
           'data_dir_in_use',
           `The data folder ${dataDir} is in use by a running Register Companion (${held.owner ?? 'engine'}, pid ${held.pid}). ` +
