@@ -1,0 +1,33 @@
+import { useT } from '../i18n';
+import { reconnectingInfo, useApp } from '../store/app';
+
+/** The always-visible banners at the top: demo, offline, reconnecting, intake stopped. */
+export function Banners() {
+  const t = useT();
+  const status = useApp((s) => s.status);
+  const reconnecting = useApp((s) => reconnectingInfo(s));
+  return (
+    <div className="banners" role="status" aria-live="polite">
+      {status?.demo && (
+        <div className="banner banner-demo" data-testid="banner-demo">
+          {t('banner.demo')}
+        </div>
+      )}
+      {reconnecting && (
+        <div className="banner banner-reconnecting" data-testid="banner-reconnecting">
+          {reconnecting.attempt > 0 ? t('banner.reconnecting', { attempt: reconnecting.attempt }) : t('banner.reconnectingNoAttempt')}
+        </div>
+      )}
+      {status && !status.redemptionOnline && (
+        <div className="banner banner-offline" data-testid="banner-offline" role="alert">
+          {t('banner.offline')}
+        </div>
+      )}
+      {status?.intakeStopped && (
+        <div className="banner banner-intake" data-testid="banner-intake-stopped" role="alert">
+          {t('banner.intakeStopped', { message: status.intakeStopped.message })}
+        </div>
+      )}
+    </div>
+  );
+}

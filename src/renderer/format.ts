@@ -1,0 +1,92 @@
+import type { Benefit, ReasonCode } from '../shared/contract';
+import { REASON_MESSAGES } from '../shared/reasons';
+import { translate, type Lang } from './i18n/translate';
+
+/** 1234 → "1,234円" (ja) / "¥1,234" (en). Negative amounts keep their sign in front. */
+export function formatYen(n: number, lang: Lang): string {
+  const abs = Math.abs(Math.trunc(n)).toLocaleString('en-US');
+  const s = translate(lang, 'common.yen', { n: abs });
+  return n < 0 ? `−${s}` : s;
+}
+
+/** A number given as a string by the API ("10", "10.0", "500"): shown without needless decimals. */
+export function formatDecimal(value: string): string {
+  const n = Number(value);
+  if (!Number.isFinite(n) || value.trim() === '') return value;
+  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** 値引 500円 / 10%割引（−120円）/ 商品付与: name — and the English equivalents. */
+export function formatBenefit(benefit: Benefit, lang: Lang): string {
+  switch (benefit.awardType) {
+    case '1': {
+      const value = Number(benefit.awardValue);
+      return translate(lang, 'benefit.amountOff', {
+        value: Number.isFinite(value) ? formatYen(value, lang) : benefit.awardValue,
+      });
+    }
+    case '2':
+      return translate(lang, 'benefit.percentOff', {
+        value: formatDecimal(benefit.awardValue),
+        discount: formatYen(benefit.discountYen, lang),
+      });
+    case '3': {
+      const names = benefit.freeItems.map((i) => i.name).filter((n) => n !== '');
+      return translate(lang, 'benefit.freeItem', { items: names.length > 0 ? names.join('、') : benefit.awardValue });
+    }
+  }
+}
+
+export function reasonText(code: ReasonCode, lang: Lang): string {
+  return REASON_MESSAGES[code]?.[lang] ?? code;
+}
+
+/** Seconds → "45秒" / "2分5秒" (ja) or "45 s" / "2 min 5 s" (en). */
+export function formatDuration(seconds: number, lang: Lang): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return translate(lang, 'common.seconds', { n: s });
+  return translate(lang, 'common.minutes', { m: Math.floor(s / 60), s: s % 60 });
+}
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** An ISO timestamp in local time, "2025-11-23 14:05:09"; anything unparsable is shown as given. */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  const s = formatDateTime(iso);
+  return s.length === 19 ? s.slice(11) : s;
+}
+
+/** Group a 24-digit giftee code for reading aloud: "1234567 8901 2345 6789 0123". */
+export function formatCode(code: string): string {
+  if (!/^[0-9]{24}$/.test(code)) return code;
+  return `${code.slice(0, 7)} ${code.slice(7, 11)} ${code.slice(11, 15)} ${code.slice(15, 19)} ${code.slice(19, 24)}`;
+}
+
+/** A typed amount field → yen, or null when empty; anything but digits (commas and ¥ are allowed) is invalid. */
+export function parseAmount(text: string): number | null | 'invalid' {
+  const cleaned = text.replace(/[,\s¥円]/g, '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  if (cleaned === '') return null;
+  if (!/^[0-9]{1,8}$/.test(cleaned)) return 'invalid';
+  return Number(cleaned);
+}
+
+/** "0C2E" / "0x0c2e" → 3118; "" → null; anything else → 'invalid'. */
+export function parseHex(text: string): number | null | 'invalid' {
+  const t = text.trim().replace(/^0x/i, '');
+  if (t === '') return null;
+  if (!/^[0-9a-fA-F]{1,4}$/.test(t)) return 'invalid';
+  return parseInt(t, 16);
+}
+
+export function formatHex(n: number | null): string {
+  return n === null ? '' : n.toString(16).toUpperCase().padStart(4, '0');
+}

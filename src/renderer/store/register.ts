@@ -1,0 +1,300 @@
+import { create } from 'zustand';
+import type {
+  BasketItem,
+  RedemptionLogEntry,
+  RedemptionResult,
+  ScanOutcome,
+  ScanSource,
+} from '../../shared/contract';
+import { ApiError, api, errorMessage } from '../api';
+import type { MessageKey, Vars } from '../i18n/translate';
+import { redemptionAllowed, setScreen, useApp } from './app';
+import { addProduct, changeQuantity, clampSelection, removeItem, toBasket } from './basket';
+
+/** What the big result panel shows. */
+export type Display =
+  | { kind: 'idle' }
+  /** A scan's evaluation (dry run), or a redemption attempt that was refused. */
+  | { kind: 'outcome'; outcome: ScanOutcome }
+  | { kind: 'redeemed'; result: RedemptionResult }
+  | { kind: 'voided'; result: RedemptionResult }
+  /** giftee's answer was lost: the engine resolves it; the cashier must not scan again. */
+  | { kind: 'unresolved'; result: RedemptionResult };
+
+export interface Notice {
+  key: MessageKey;
+  vars?: Vars;
+}
+
+export interface RegisterState {
+  items: BasketItem[];
+  selected: number;
+  amountText: string;
+  /** The gift ticket (or coupon) scan waiting to be confirmed. */
+  ticket: { raw: string; source: ScanSource } | null;
+  display: Display;
+  notice: Notice | null;
+  busy: 'evaluating' | 'redeeming' | 'voiding' | null;
+  error: string | null;
+  /** The basket changed after the ticket was last evaluated. */
+  basketDirty: boolean;
+  /** The redemption just made, which may still be voided. */
+  lastRedemption: RedemptionResult | null;
+  voidArmed: boolean;
+  recent: RedemptionLogEntry[];
+}
+
+export const initialRegisterState: RegisterState = {
+  items: [],
+  selected: -1,
+  amountText: '',
+  ticket: null,
+  display: { kind: 'idle' },
+  notice: null,
+  busy: null,
+  error: null,
+  basketDirty: false,
+  lastRedemption: null,
+  voidArmed: false,
+  recent: [],
+};
+
+export const useRegister = create<RegisterState>()(() => ({ ...initialRegisterState }));
+
+const get = useRegister.getState;
+const set = useRegister.setState;
+
+// ---- pure transitions (exported for tests) ----
+
+/** The state after a scan's evaluation came back. */
+export function applyScanOutcome(s: RegisterState, raw: string, source: ScanSource, outcome: ScanOutcome): Partial<RegisterState> {
+  if (outcome.kind === 'product') {
+    if (outcome.duplicate) return { notice: { key: 'register.duplicate' } };
+    if (!outcome.product) return { notice: { key: 'register.productNotFound', vars: { code: outcome.normalized || raw } } };
+    const items = addProduct(s.items, outcome.product);
+    const selected = items.findIndex((it) => it.productId === outcome.product!.productId);
+    return {
+      items,
+      selected,
+      basketDirty: s.ticket !== null,
+      notice: { key: 'register.productAdded', vars: { name: outcome.product.name } },
+    };
+  }
+  if (outcome.duplicate) return { notice: { key: 'register.duplicate' } };
+  const isTicket = outcome.kind === 'giftee' || outcome.kind === 'coupon';
+  return {
+    display: { kind: 'outcome', outcome },
+    ticket: isTicket ? { raw, source } : null,
+    basketDirty: false,
+    notice: null,
+    voidArmed: false,
+  };
+}
+
+/** The state after `redemption.redeem` answered. */
+export function applyRedeemResult(s: RegisterState, result: RedemptionResult): Partial<RegisterState> {
+  switch (result.status) {
+    case 'redeemed':
+      return {
+        display: { kind: 'redeemed', result },
+        lastRedemption: result,
+        ticket: null,
+        items: [],
+        selected: -1,
+        amountText: '',
+        basketDirty: false,
+        notice: null,
+      };
+    case 'pending':
+    case 'unresolved':
+      return { display: { kind: 'unresolved', result }, ticket: null, basketDirty: false };
+    case 'voided':
+      return { display: { kind: 'voided', result }, ticket: null };
+    case 'rejected':
+    case 'blocked':
+    default:
+      // Keep the ticket and basket: the cashier may fix the amount and confirm again.
+      return { display: { kind: 'outcome', outcome: result }, basketDirty: false, lastRedemption: s.lastRedemption };
+  }
+}
+
+/** Whether Enter/F12 may redeem now. */
+export function canConfirm(s: RegisterState, allowed: boolean): boolean {
+  if (!allowed || s.busy !== null || s.ticket === null) return false;
+  if (s.display.kind !== 'outcome') return false;
+  return s.display.outcome.verdict === 'ok' || s.basketDirty;
+}
+
+// ---- actions (talk to the engine) ----
+
+let queue: Promise<unknown> = Promise.resolve();
+/** Scans, confirms and voids run one after another, in the order they happened. */
+function serial<T>(job: () => Promise<T>): Promise<T> {
+  const run = queue.then(job, job);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+function failure(err: unknown): Partial<RegisterState> {
+  return { error: errorMessage(err), busy: null };
+}
+
+export function submitScan(raw: string, source: ScanSource): Promise<void> {
+  const text = raw.slice(0, 1000);
+  if (useApp.getState().screen !== 'register') setScreen('register');
+  return serial(async () => {
+    set({ busy: 'evaluating', error: null });
+    try {
+      const s = get();
+      const outcome = await api().call('scan.evaluate', { raw: text, source, basket: toBasket(s.items, s.amountText) });
+      const next = applyScanOutcome(get(), text, source, outcome);
+      set({ ...next, busy: null });
+      if (outcome.kind === 'product' && get().ticket && get().basketDirty) await reevaluateNow();
+    } catch (e) {
+      set(failure(e));
+    }
+  });
+}
+
+async function reevaluateNow(): Promise<void> {
+  const s = get();
+  if (!s.ticket) return;
+  set({ busy: 'evaluating' });
+  try {
+    const outcome = await api().call('scan.evaluate', {
+      raw: s.ticket.raw,
+      source: s.ticket.source,
+      basket: toBasket(s.items, s.amountText),
+    });
+    // Only if nothing replaced the ticket meanwhile. A re-check may come back marked as a double
+    // scan of the same code; its verdict is still the one for the new basket.
+    if (get().ticket?.raw === s.ticket.raw) {
+      set({ display: { kind: 'outcome', outcome: { ...outcome, duplicate: false } }, basketDirty: false, busy: null });
+    } else set({ busy: null });
+  } catch (e) {
+    set(failure(e));
+  }
+}
+
+/** Re-check the current ticket against the changed basket. */
+export function reevaluate(): Promise<void> {
+  return serial(reevaluateNow);
+}
+
+let amountTimer: ReturnType<typeof setTimeout> | null = null;
+
+export function setAmountText(text: string): void {
+  set({ amountText: text, basketDirty: get().ticket !== null });
+  if (amountTimer) clearTimeout(amountTimer);
+  if (get().ticket) amountTimer = setTimeout(() => void reevaluate(), 350);
+}
+
+function basketChanged(items: BasketItem[], selected: number): void {
+  set({ items, selected: clampSelection(selected, items.length), basketDirty: get().ticket !== null });
+  if (get().ticket) void reevaluate();
+}
+
+export function selectItem(delta: number): void {
+  const s = get();
+  if (s.items.length === 0) return;
+  const next = s.selected < 0 ? 0 : (s.selected + delta + s.items.length) % s.items.length;
+  set({ selected: next });
+}
+
+export function changeSelectedQuantity(delta: number, index = get().selected): void {
+  const s = get();
+  if (index < 0 || index >= s.items.length) return;
+  basketChanged(changeQuantity(s.items, index, delta), index);
+}
+
+export function removeSelected(index = get().selected): void {
+  const s = get();
+  if (index < 0 || index >= s.items.length) return;
+  basketChanged(removeItem(s.items, index), index);
+}
+
+export function confirm(): Promise<void> {
+  return serial(async () => {
+    if (amountTimer) {
+      clearTimeout(amountTimer);
+      amountTimer = null;
+    }
+    const s = get();
+    const app = useApp.getState();
+    if (!s.ticket) return;
+    if (!redemptionAllowed(app)) {
+      set({ notice: { key: 'register.offlineBlocked' } });
+      return;
+    }
+    if (!canConfirm(s, true)) return;
+    set({ busy: 'redeeming', error: null, voidArmed: false });
+    try {
+      const result = await api().call('redemption.redeem', {
+        raw: s.ticket.raw,
+        source: s.ticket.source,
+        basket: toBasket(s.items, s.amountText),
+      });
+      set({ ...applyRedeemResult(get(), result), busy: null });
+    } catch (e) {
+      set(failure(e));
+      if (e instanceof ApiError && e.code === 'engine_unavailable') set({ notice: { key: 'register.unresolved' } });
+    }
+    void refreshRecent();
+  });
+}
+
+/** Esc: clear the ticket, the basket and the amount. */
+export function cancel(): void {
+  if (amountTimer) clearTimeout(amountTimer);
+  amountTimer = null;
+  set({
+    items: [],
+    selected: -1,
+    amountText: '',
+    ticket: null,
+    display: { kind: 'idle' },
+    notice: null,
+    error: null,
+    basketDirty: false,
+    voidArmed: false,
+  });
+}
+
+let voidTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** The first press arms the void (for a few seconds), the second one voids the last redemption. */
+export function voidLast(): Promise<void> {
+  const s = get();
+  const target = s.lastRedemption;
+  if (!target?.redemptionId || s.busy) return Promise.resolve();
+  if (!s.voidArmed) {
+    set({ voidArmed: true });
+    if (voidTimer) clearTimeout(voidTimer);
+    voidTimer = setTimeout(() => set({ voidArmed: false }), 5_000);
+    return Promise.resolve();
+  }
+  if (voidTimer) clearTimeout(voidTimer);
+  return serial(async () => {
+    set({ busy: 'voiding', voidArmed: false, error: null });
+    try {
+      const result = await api().call('redemption.void', { redemptionId: target.redemptionId! });
+      set({
+        display: result.status === 'voided' ? { kind: 'voided', result } : { kind: 'outcome', outcome: result },
+        lastRedemption: result.status === 'voided' ? null : get().lastRedemption,
+        busy: null,
+      });
+    } catch (e) {
+      set(failure(e));
+    }
+    void refreshRecent();
+  });
+}
+
+export async function refreshRecent(): Promise<void> {
+  try {
+    const recent = await api().call('redemption.recent', { limit: 10 });
+    set({ recent });
+  } catch {
+    /* the list stays as it was; a banner tells if the engine is away */
+  }
+}

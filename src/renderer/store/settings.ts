@@ -1,0 +1,129 @@
+import { create } from 'zustand';
+import type {
+  ConnectionTest,
+  HidDevice,
+  SecretKey,
+  SettingsPatch,
+  SettingsView,
+  SystemId,
+} from '../../shared/contract';
+import { api, errorMessage, fieldIssues } from '../api';
+import type { FieldIssue } from '../api/client';
+import { useApp } from './app';
+
+export type Section = 'smaregi' | 'giftee' | 'scanner' | 'register';
+
+export interface SaveResult {
+  ok: boolean;
+  message: string | null;
+  issues: FieldIssue[];
+}
+
+export interface SettingsState {
+  view: SettingsView | null;
+  loadError: string | null;
+  /** Per section: the last save's result (errors stay next to the form until the next save). */
+  saves: Partial<Record<Section, SaveResult>>;
+  secretResults: Partial<Record<SecretKey, SaveResult>>;
+  tests: Partial<Record<SystemId, ConnectionTest | { system: SystemId; pending: true } | { system: SystemId; error: string }>>;
+  devices: HidDevice[] | null;
+  devicesError: string | null;
+}
+
+export const useSettings = create<SettingsState>()(() => ({
+  view: null,
+  loadError: null,
+  saves: {},
+  secretResults: {},
+  tests: {},
+  devices: null,
+  devicesError: null,
+}));
+
+const set = useSettings.setState;
+const get = useSettings.getState;
+
+/** Take a settings view from the engine (call result or `settings` event). */
+export function applySettingsView(view: SettingsView): void {
+  set({ view, loadError: null });
+  useApp.setState({ language: view.settings.register.language });
+}
+
+export async function loadSettings(): Promise<void> {
+  try {
+    applySettingsView(await api().call('settings.get', {}));
+  } catch (e) {
+    set({ loadError: errorMessage(e) });
+  }
+}
+
+/** Issues of a section, with the section name taken off the path ("smaregi.apiBaseUrl" → "apiBaseUrl"). */
+export function sectionIssues(section: Section, issues: FieldIssue[]): FieldIssue[] {
+  return issues.map((i) => {
+    const parts = i.path.split('.');
+    return parts[0] === section ? { path: parts.slice(1).join('.'), message: i.message } : i;
+  });
+}
+
+export async function saveSection(section: Section, patch: NonNullable<SettingsPatch[Section]>): Promise<boolean> {
+  try {
+    const view = await api().call('settings.update', { [section]: patch } as SettingsPatch);
+    applySettingsView(view);
+    set({ saves: { ...get().saves, [section]: { ok: true, message: null, issues: [] } } });
+    return true;
+  } catch (e) {
+    set({
+      saves: { ...get().saves, [section]: { ok: false, message: errorMessage(e), issues: sectionIssues(section, fieldIssues(e)) } },
+    });
+    return false;
+  }
+}
+
+export async function setLanguage(language: 'ja' | 'en'): Promise<void> {
+  const before = useApp.getState().language;
+  useApp.setState({ language }); // at once; the engine's answer confirms it
+  try {
+    applySettingsView(await api().call('settings.update', { register: { language } }));
+  } catch (e) {
+    // Not persisted (engine away): keep the choice for this session and say why in the console.
+    console.warn('Language not saved:', errorMessage(e), '(was', before, ')');
+  }
+}
+
+export async function saveSecret(key: SecretKey, value: string): Promise<boolean> {
+  try {
+    applySettingsView(await api().call('secrets.set', { key, value }));
+    set({ secretResults: { ...get().secretResults, [key]: { ok: true, message: null, issues: [] } } });
+    return true;
+  } catch (e) {
+    set({ secretResults: { ...get().secretResults, [key]: { ok: false, message: errorMessage(e), issues: [] } } });
+    return false;
+  }
+}
+
+export async function clearSecret(key: SecretKey): Promise<void> {
+  try {
+    applySettingsView(await api().call('secrets.clear', { key }));
+    set({ secretResults: { ...get().secretResults, [key]: { ok: true, message: null, issues: [] } } });
+  } catch (e) {
+    set({ secretResults: { ...get().secretResults, [key]: { ok: false, message: errorMessage(e), issues: [] } } });
+  }
+}
+
+export async function testConnection(system: SystemId): Promise<void> {
+  set({ tests: { ...get().tests, [system]: { system, pending: true } } });
+  try {
+    const result = await api().call('settings.testConnection', { system });
+    set({ tests: { ...get().tests, [system]: result } });
+  } catch (e) {
+    set({ tests: { ...get().tests, [system]: { system, error: errorMessage(e) } } });
+  }
+}
+
+export async function loadDevices(): Promise<void> {
+  try {
+    set({ devices: await api().call('scanner.devices', {}), devicesError: null });
+  } catch (e) {
+    set({ devicesError: errorMessage(e) });
+  }
+}
