@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContractError } from '../../shared/contract/envelope';
 
@@ -22,6 +22,7 @@ function alive(pid: number): boolean {
  * The lock file holds the owner's pid; a lock whose owner died (crash, SIGKILL) is taken over.
  */
 export function lockDataDir(dataDir: string, owner: string): DataDirLock {
+  mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCK_FILE);
   for (let tries = 0; tries < 3; tries++) {
     try {
