@@ -1,0 +1,91 @@
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/core/engine';
+import { latestVersion } from '../../src/core/db';
+import { createMemorySecretStore } from '../../src/core/secrets';
+
+const root = join(__dirname, '../..');
+const run = promisify(execFile);
+
+/** Runs the CLI as support staff would (`npm run -s cli -- ...` runs exactly this). */
+async function cli(args: string[]): Promise<{ code: number; json: any; stdout: string }> {
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: root, encoding: 'utf8' });
+    return { code: 0, json: JSON.parse(stdout), stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string };
+    return { code: e.code, json: JSON.parse(e.stdout), stdout: e.stdout };
+  }
+}
+
+describe('support CLI', () => {
+  let dir: string;
+  let sim: ReturnType<typeof spawn>;
+  let urls: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rc-cli-'));
+    sim = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'sim', 'start'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      sim.stdout!.on('data', (c) => {
+        buf += c;
+        if (buf.includes('\n')) resolve(buf.split('\n')[0]);
+      });
+      sim.once('exit', (code) => reject(new Error(`sim start exited ${code}`)));
+    });
+    urls = JSON.parse(line);
+  });
+
+  afterAll(async () => {
+    sim.kill('SIGTERM');
+    await new Promise((r) => sim.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sim start prints one JSON line mapping each system to a loopback URL', () => {
+    expect(Object.keys(urls)).toEqual(expect.arrayContaining(['smaregi', 'giftee']));
+    for (const u of Object.values(urls)) expect(u).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('connect-sim points the settings at the simulators and their connection tests pass', async () => {
+    const r = await cli(['connect-sim', '--urls', JSON.stringify(urls), '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.json.settings.smaregi).toMatchObject({ apiBaseUrl: urls.smaregi, idBaseUrl: urls.smaregi, credentialSource: 'simulator' });
+    expect(r.json.settings.giftee).toMatchObject({ baseUrl: urls.giftee, credentialSource: 'simulator' });
+    expect(r.json.tests.smaregi.ok).toBe(true);
+  });
+
+  it('status reports health, schema version and the online state, as one JSON document', async () => {
+    const r = await cli(['status', '--data-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.json).toMatchObject({ health: 'ok', schemaVersion: latestVersion(), demo: false });
+    expect(r.json.connectivity.smaregi).toBe('online');
+  });
+
+  it('fails with a JSON error and a non-zero exit on bad input', async () => {
+    const bad = await cli(['connect-sim', '--urls', '{not json', '--data-dir', dir]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.json.error.code).toBe('usage');
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.json.error.message).toMatch(/Unknown command/);
+  });
+
+  it('refuses a data folder held by a running app', async () => {
+    const app = await createEngine({ dataDir: dir, demo: 'off', secrets: createMemorySecretStore(), owner: 'app', background: false });
+    try {
+      const r = await cli(['status', '--data-dir', dir]);
+      expect(r.code).not.toBe(0);
+      expect(r.json.error.code).toBe('data_dir_in_use');
+      expect(r.json.error.message).toMatch(/in use by a running Register Companion/);
+    } finally {
+      await app.stop();
+    }
+  });
+});
