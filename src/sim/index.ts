@@ -7,7 +7,7 @@
  *   await sims.close();
  */
 import type { SimServer } from './framework/server';
-import { SIM_SYSTEM_NAMES, startSystem, type SimSystemName } from './registry';
+import { SIM_SYSTEM_NAMES, startSystem, type SimServers, type SimSystemName } from './registry';
 import { DEMO_SEED, loadSeed, parseSeed } from './seed';
 import type { SeedObject } from './registry';
 
@@ -16,7 +16,7 @@ export { createSimServer } from './framework/server';
 export type { SimServer, SimServerOptions, SimConfig } from './framework/server';
 export type { FaultBody, ActiveFault } from './framework/faults';
 export type { RequestLogEntry, FaultMode, SimRoute, SimRequest, SimReply, SimContext } from './framework/types';
-export { SIM_SYSTEMS, SIM_SYSTEM_NAMES, SeedSchema, type Seed, type SeedObject, type SimSystemName } from './registry';
+export { SIM_SYSTEMS, SIM_SYSTEM_NAMES, SeedSchema, type Seed, type SeedObject, type SimServers, type SimSystemName } from './registry';
 export { DEMO_SEED, loadSeed, parseSeed, SeedError, formatIssues } from './seed';
 export { startSmaregiSim, type SmaregiState, type SmaregiSeed, type SmaregiSeedInput } from './smaregi';
 export { startGifteeSim, type GifteeState, type GifteeSeed, type GifteeSeedInput } from './giftee';
@@ -32,7 +32,7 @@ export interface StartSimulatorsOptions {
 export interface RunningSimulators {
   /** Base URL per system, e.g. `{ smaregi: "http://127.0.0.1:41234", giftee: "http://127.0.0.1:41235" }`. */
   urls: Record<SimSystemName, string>;
-  servers: Record<SimSystemName, SimServer<unknown>>;
+  servers: SimServers;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export async function startSimulators(opts: StartSimulatorsOptions = {}): Promis
     await Promise.all(Object.values(servers).map((s) => s.close()));
     throw e;
   }
-  const all = servers as Record<SimSystemName, SimServer<unknown>>;
+  const all = servers as SimServers;
   const urls = Object.fromEntries(SIM_SYSTEM_NAMES.map((n) => [n, all[n].url])) as Record<SimSystemName, string>;
   return {
     urls,

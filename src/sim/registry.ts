@@ -22,6 +22,9 @@ export type SeedObject = { [K in SimSystemName]?: z.input<Systems[K]['seedSchema
 /** A validated seed: defaults filled in. */
 export type Seed = { [K in SimSystemName]?: z.output<Systems[K]['seedSchema']> };
 
+/** The running server of each system, typed with its own state. */
+export type SimServers = { [K in SimSystemName]: Awaited<ReturnType<Systems[K]['start']>> };
+
 export const SeedSchema = z.strictObject(
   Object.fromEntries(SIM_SYSTEM_NAMES.map((n) => [n, SIM_SYSTEMS[n].seedSchema.optional()])) as {
     [K in SimSystemName]: z.ZodOptional<Systems[K]['seedSchema']>;

@@ -260,7 +260,9 @@ describe('sim framework: config and clock', () => {
     expect(await json(set)).toEqual({ rateLimitPerSec: 3, latencyMs: 0 });
     const statuses = await Promise.all(Array.from({ length: 6 }, () => fetch(`${s.url}/count`).then((r) => r)));
     const codes = statuses.map((r) => r.status).sort();
-    expect(codes.filter((c) => c === 200).length).toBe(3);
+    // Burst = 3; a slow machine may refill one more token while the six are in flight.
+    expect(codes.filter((c) => c === 200).length).toBeGreaterThanOrEqual(3);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(1);
     const limited = statuses.find((r) => r.status === 429)!;
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await fetch(`${s.url}/__sim/state`)).status).toBe(200);
@@ -271,13 +273,13 @@ describe('sim framework: config and clock', () => {
 
   it('latency delays system answers but not /__sim', async () => {
     const s = await start();
-    await post(`${s.url}/__sim/config`, { latencyMs: 150 });
+    await post(`${s.url}/__sim/config`, { latencyMs: 400 });
     let t0 = Date.now();
     await fetch(`${s.url}/count`);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(390);
     t0 = Date.now();
     await fetch(`${s.url}/__sim/state`);
-    expect(Date.now() - t0).toBeLessThan(140);
+    expect(Date.now() - t0).toBeLessThan(300);
   });
 
   it('bad config and clock bodies are 400', async () => {
