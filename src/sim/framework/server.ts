@@ -125,7 +125,9 @@ export async function createSimServer<S>(opts: SimServerOptions<S>): Promise<Sim
   }
 
   function hold(socket: Socket): void {
+    if (socket.destroyed) return; // the client already gave up
     const h = { socket, timer: setTimeout(() => socket.destroy(), MAX_HOLD_MS) };
+    h.timer.unref();
     held.add(h);
     socket.once('close', () => {
       clearTimeout(h.timer);

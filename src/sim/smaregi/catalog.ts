@@ -1,7 +1,7 @@
 import type { SimRoute } from '../framework/types';
 import { api } from './auth';
 import { Problem } from './problem';
-import { applyList, inWindow, parseListParams, pickFields, readWindow } from './query';
+import { applyList, fieldsParam, inWindow, parseListParams, pickFields, readWindow } from './query';
 import type { CouponItemRow, CouponRow, SmaregiState } from './state';
 
 /* Stores, products and coupons (read-only). */
@@ -35,7 +35,7 @@ export function catalogRoutes(): SimRoute<SmaregiState>[] {
     api('GET', '/stores/:storeId', stores, (req, { state }) => {
       const s = state.stores.find((x) => x.storeId === req.params.storeId);
       if (!s) throw new Problem(404, NOT_FOUND);
-      return { status: 200, body: pickFields(s, parseListParams(req.query, STORE_SORT).fields) };
+      return { status: 200, body: pickFields(s, fieldsParam(req.query)) };
     }),
     api('GET', '/products', products, (req, { state }) => {
       const p = parseListParams(req.query, PRODUCT_SORT);
@@ -48,7 +48,7 @@ export function catalogRoutes(): SimRoute<SmaregiState>[] {
     api('GET', '/products/:productId', products, (req, { state }) => {
       const x = state.products.find((r) => r.productId === req.params.productId);
       if (!x) throw new Problem(404, NOT_FOUND);
-      return { status: 200, body: pickFields(x, parseListParams(req.query, PRODUCT_SORT).fields) };
+      return { status: 200, body: pickFields(x, fieldsParam(req.query)) };
     }),
     api('GET', '/coupons', coupons, (req, { state }) => {
       const p = parseListParams(req.query, COUPON_SORT);
@@ -60,7 +60,7 @@ export function catalogRoutes(): SimRoute<SmaregiState>[] {
     api('GET', '/coupons/:couponId', coupons, (req, { state }) => {
       const c = state.coupons.find((r) => r.couponId === req.params.couponId);
       if (!c) throw new Problem(404, NOT_FOUND);
-      return { status: 200, body: pickFields(renderCoupon(c), parseListParams(req.query, COUPON_SORT).fields) };
+      return { status: 200, body: pickFields(renderCoupon(c), fieldsParam(req.query)) };
     }),
     api('GET', '/coupons/:couponId/products', coupons, (req, { state }) => {
       if (!state.coupons.some((r) => r.couponId === req.params.couponId)) throw new Problem(404, NOT_FOUND);

@@ -35,9 +35,13 @@ export function parseListParams(q: URLSearchParams, sortable: readonly string[])
       sort.push({ field, desc: dir === 'desc' });
     }
   }
-  const rawFields = q.get('fields');
-  const fields = rawFields === null ? null : rawFields.split(',').map((f) => f.trim()).filter(Boolean);
-  return { limit, page, sort, fields };
+  return { limit, page, sort, fields: fieldsParam(q) };
+}
+
+/** `fields=a,b` (single-resource GETs take only this one). */
+export function fieldsParam(q: URLSearchParams): string[] | null {
+  const raw = q.get('fields');
+  return raw === null ? null : raw.split(',').map((f) => f.trim()).filter(Boolean);
 }
 
 function compareValues(a: unknown, b: unknown): number {

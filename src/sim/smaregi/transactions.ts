@@ -2,7 +2,7 @@ import type { SimReply, SimRequest, SimRoute } from '../framework/types';
 import { formatJst, parseIsoDateTime } from '../framework/time';
 import { api } from './auth';
 import { Problem } from './problem';
-import { applyList, inWindow, parseListParams, pickFields, readWindow, type Window } from './query';
+import { applyList, fieldsParam, inWindow, parseListParams, pickFields, readWindow, type Window } from './query';
 import { changeStock, STOCK_DIVISION } from './stock';
 import type { SmaregiState, TransactionRow } from './state';
 
@@ -341,13 +341,12 @@ export function transactionRoutes(): SimRoute<SmaregiState>[] {
     api('GET', '/transactions/:transactionHeadId', ['pos.transactions:read'], (req, { state }) => {
       const t = state.transactions.find((x) => x.transactionHeadId === req.params.transactionHeadId);
       if (!t) throw new Problem(404, '指定されたIDのリソースが見つかりません');
-      const p = parseListParams(req.query, HEAD_SORT);
       return {
         status: 200,
         body: renderTransaction(t, {
           details: withParam(req.query, 'with_details', ['none', 'summary', 'all']),
           coupons: withParam(req.query, 'with_coupons', ['none', 'all']) === 'all',
-          fields: p.fields,
+          fields: fieldsParam(req.query),
         }),
       };
     }),
