@@ -36,8 +36,11 @@ export const coreCommands: CliCommand[] = [
     async run(args) {
       if (args.positionals[0] !== 'start') throw new CliError('usage', 'Usage: sim start [--seed FILE]');
       const seedFile = flagString(args, 'seed');
-      const { startSimulators } = await import('../../sim/index');
-      const sims = await startSimulators(seedFile ? { seedFile } : {});
+      const { startSimulators, SeedError } = await import('../../sim/index');
+      const sims = await startSimulators(seedFile ? { seedFile } : {}).catch((err: unknown) => {
+        if (err instanceof SeedError) throw new CliError('bad_seed', err.message);
+        throw err;
+      });
       process.stdout.write(JSON.stringify(sims.urls) + '\n');
       const stop = async () => {
         await sims.close();
