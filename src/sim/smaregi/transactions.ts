@@ -338,6 +338,25 @@ export function transactionRoutes(): SimRoute<SmaregiState>[] {
       const head = createSale(state, sale, now());
       return { status: 200, body: renderTransaction(head, { details: 'all', coupons: true, fields: null }) };
     }),
+    // 取消: the sale becomes cancelled (no offsetting record) and its stock comes back. Cancelling
+    // twice is an error, as a real API would not silently accept it: callers must check first.
+    api('POST', '/transactions/:transactionHeadId/cancel', ['pos.transactions:write'], (req, { state, now }) => {
+      const t = state.transactions.find((x) => x.transactionHeadId === req.params.transactionHeadId);
+      if (!t) throw new Problem(404, '指定されたIDのリソースが見つかりません');
+      if (t.cancelDivision === '1') throw new Problem(400, '既に取消済みの取引です');
+      const at = now();
+      t.cancelDivision = '1';
+      t.cancelDateTime = formatJst(at);
+      t.updDateTime = formatJst(at);
+      if (t.transactionHeadDivision === '1') {
+        for (const d of (t.details ?? []) as Array<Record<string, unknown>>) {
+          const qty = Number(d.quantity);
+          const delta = d.transactionDetailDivision === '2' ? -Math.abs(qty) : qty;
+          if (delta !== 0) changeStock(state, { productId: String(d.productId), storeId: t.storeId, delta, division: STOCK_DIVISION.return, memo: null, at });
+        }
+      }
+      return { status: 200, body: renderTransaction(t, { details: 'none', coupons: false, fields: null }) };
+    }),
     api('GET', '/transactions/:transactionHeadId', ['pos.transactions:read'], (req, { state }) => {
       const t = state.transactions.find((x) => x.transactionHeadId === req.params.transactionHeadId);
       if (!t) throw new Problem(404, '指定されたIDのリソースが見つかりません');
