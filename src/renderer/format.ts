@@ -1,4 +1,4 @@
-import type { Benefit, ReasonCode } from '../shared/contract';
+import type { Benefit, CouponView, ReasonCode } from '../shared/contract';
 import { REASON_MESSAGES } from '../shared/reasons';
 import { translate, type Lang } from './i18n/translate';
 
@@ -34,6 +34,20 @@ export function formatBenefit(benefit: Benefit, lang: Lang): string {
       const names = benefit.freeItems.map((i) => i.name).filter((n) => n !== '');
       return translate(lang, 'benefit.freeItem', { items: names.length > 0 ? names.join('、') : benefit.awardValue });
     }
+  }
+}
+
+/** A coupon's nominal benefit, when no amount is known yet (値引 500円 / 10%割引 / 商品付与). */
+export function formatCouponBenefit(coupon: Pick<CouponView, 'awardType' | 'awardValue'>, lang: Lang): string {
+  switch (coupon.awardType) {
+    case '1': {
+      const value = Number(coupon.awardValue);
+      return translate(lang, 'benefit.amountOff', { value: Number.isFinite(value) ? formatYen(value, lang) : coupon.awardValue });
+    }
+    case '2':
+      return translate(lang, 'benefit.percentOffPlain', { value: formatDecimal(coupon.awardValue) });
+    case '3':
+      return translate(lang, 'benefit.freeItemPlain');
   }
 }
 

@@ -4,6 +4,8 @@ import { connect } from './api';
 import { App } from './App';
 import { observeCall, refetchAll, wire } from './store/wiring';
 import './styles/app.css';
+import './styles/register.css';
+import './styles/screens.css';
 
 const connection = connect({ onCall: observeCall });
 wire(connection);

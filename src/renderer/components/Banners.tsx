@@ -5,7 +5,10 @@ import { reconnectingInfo, useApp } from '../store/app';
 export function Banners() {
   const t = useT();
   const status = useApp((s) => s.status);
-  const reconnecting = useApp((s) => reconnectingInfo(s));
+  const socket = useApp((s) => s.socket);
+  const socketAttempt = useApp((s) => s.socketAttempt);
+  const engine = useApp((s) => s.engine);
+  const reconnecting = reconnectingInfo({ socket, socketAttempt, engine });
   return (
     <div className="banners" role="status" aria-live="polite">
       {status?.demo && (

@@ -56,6 +56,8 @@ export const en: { readonly [K in MessageKey]: string } = {
   'benefit.amountOff': '{value} off',
   'benefit.percentOff': '{value}% off (−{discount})',
   'benefit.freeItem': 'Free item: {items}',
+  'benefit.percentOffPlain': '{value}% off',
+  'benefit.freeItemPlain': 'Free item',
   'benefit.discount': 'Discount',
 
   'register.waiting': 'Scan a gift ticket',

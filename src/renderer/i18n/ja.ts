@@ -57,6 +57,8 @@ export const ja = {
   'benefit.amountOff': '値引 {value}',
   'benefit.percentOff': '{value}%割引（−{discount}）',
   'benefit.freeItem': '商品付与: {items}',
+  'benefit.percentOffPlain': '{value}%割引',
+  'benefit.freeItemPlain': '商品付与',
   'benefit.discount': '値引額',
 
   'register.waiting': 'ギフト券をスキャンしてください',

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
 import type { ScanOutcome } from '../../shared/contract';
-import { formatBenefit, formatCode, formatTime, formatYen, parseAmount, reasonText } from '../format';
+import { formatBenefit, formatCode, formatCouponBenefit, formatTime, formatYen, parseAmount, reasonText } from '../format';
 import { useLang, useT, type Lang, type Translate } from '../i18n';
 import { redemptionAllowed, useApp } from '../store/app';
 import { itemsTotal } from '../store/basket';
@@ -43,10 +43,16 @@ function OutcomeView({ outcome, offline, t, lang }: { outcome: ScanOutcome; offl
           {outcome.coupon.couponName}
         </div>
       )}
-      {outcome.benefit && (
+      {outcome.benefit ? (
         <div className="outcome-benefit" data-testid="scan-benefit">
           {formatBenefit(outcome.benefit, lang)}
         </div>
+      ) : (
+        outcome.coupon && (
+          <div className="outcome-benefit nominal" data-testid="scan-benefit">
+            {formatCouponBenefit(outcome.coupon, lang)}
+          </div>
+        )
       )}
       {message ? (
         <div className="outcome-reason" data-testid="scan-reason" data-reason={reason ?? undefined} role="alert">

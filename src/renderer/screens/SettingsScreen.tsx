@@ -18,6 +18,8 @@ import {
 
 // ---------- small building blocks ----------
 
+const NO_ISSUES: FieldIssue[] = [];
+
 function issueFor(issues: FieldIssue[], path: string): string | null {
   return issues.find((i) => i.path === path)?.message ?? null;
 }
@@ -263,7 +265,7 @@ type SmaregiS = Settings['smaregi'];
 function SmaregiSection() {
   const t = useT();
   const server = useSettings((s) => s.view?.settings.smaregi);
-  const issues = useSettings((s) => s.saves.smaregi?.issues ?? []);
+  const issues = useSettings((s) => s.saves.smaregi?.issues) ?? NO_ISSUES;
   const d = useDraft<SmaregiS>(server, (v) => ({ ...v }));
   const catalog = useApp((s) => s.catalog);
   const [catalogError, setCatalogError] = useState<string | null>(null);
@@ -329,7 +331,7 @@ function SmaregiSection() {
 function GifteeSection() {
   const t = useT();
   const server = useSettings((s) => s.view?.settings.giftee);
-  const issues = useSettings((s) => s.saves.giftee?.issues ?? []);
+  const issues = useSettings((s) => s.saves.giftee?.issues) ?? NO_ISSUES;
   const d = useDraft(server, (v) => ({ ...v }));
   if (!d.draft) return null;
   const save = async (): Promise<void> => {
@@ -374,7 +376,7 @@ function scannerDraft(v: ScannerS): Record<string, unknown> {
 function ScannerSection() {
   const t = useT();
   const server = useSettings((s) => s.view?.settings.scanner);
-  const saveIssues = useSettings((s) => s.saves.scanner?.issues ?? []);
+  const saveIssues = useSettings((s) => s.saves.scanner?.issues) ?? NO_ISSUES;
   const devices = useSettings((s) => s.devices);
   const devicesError = useSettings((s) => s.devicesError);
   const scanner = useApp((s) => s.status?.scanner);
