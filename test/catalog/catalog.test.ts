@@ -281,6 +281,41 @@ describe('catalog across restarts and catalog changes', () => {
     await engine.stop();
   });
 
+  it('switching to another Smaregi contract forgets the old catalog and loads the new one', async () => {
+    const simsA = await startSimulators({ seed: seed() as never });
+    const otherSeed = seed();
+    const simsB = await startSimulators({
+      seed: { smaregi: { ...otherSeed.smaregi, contractId: 'sb_other01', coupons: otherSeed.smaregi.coupons.slice(0, 1), products: otherSeed.smaregi.products.slice(0, 3) } } as never,
+    });
+    const engine = await createEngine({ dataDir: tempDir(), demo: 'off', secrets: createMemorySecretStore(), log: memoryLogger() });
+    const statuses: Array<{ coupons: number; refreshing: boolean; refreshedAt: string | null }> = [];
+    engine.onEvent((e) => {
+      if (e.event === 'catalog') statuses.push(e.data as (typeof statuses)[number]);
+    });
+    const settled = (coupons: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (statuses.some((s) => !s.refreshing && s.coupons === coupons && s.refreshedAt) ? resolve() : setTimeout(check, 20));
+        check();
+      });
+    try {
+      const base = { idBaseUrl: simsA.urls.smaregi, apiBaseUrl: simsA.urls.smaregi, clientId: SIM_CREDENTIALS.smaregi.clientId, storeId: '1', credentialSource: 'simulator' as const };
+      // Configuring the connection refreshes by itself.
+      await engine.call('settings.update', { smaregi: { ...base, contractId: SIM_CREDENTIALS.smaregi.contractId } });
+      await settled(4);
+      statuses.length = 0;
+      await engine.call('settings.update', { smaregi: { ...base, idBaseUrl: simsB.urls.smaregi, apiBaseUrl: simsB.urls.smaregi, contractId: 'sb_other01' } });
+      await settled(1);
+      // The old contract's catalog was dropped before the new one arrived.
+      expect(statuses[0]).toMatchObject({ coupons: 0, refreshedAt: null });
+      expect(await engine.call('catalog.status', {})).toMatchObject({ coupons: 1, products: 3, lastError: null });
+      expect(await engine.call('catalog.lookupProduct', { code: '4900000000100' })).toBeNull();
+    } finally {
+      await engine.stop();
+      await simsA.close();
+      await simsB.close();
+    }
+  });
+
   it('started in the background, the engine is ready at once and the first refresh follows by itself', async () => {
     const sims = await startSimulators({ seed: seed() as never });
     const dataDir = tempDir();
