@@ -3,35 +3,7 @@ import type { RedemptionLogEntry } from '../../shared/contract';
 import { api, errorMessage } from '../api';
 import { formatCode, formatDateTime, formatYen, reasonText } from '../format';
 import { useLang, useT } from '../i18n';
-
-const PAGE = 100;
-
-type Verdict = 'ok' | 'rejected' | 'blocked';
-
-export interface LogFilter {
-  text: string;
-  verdict: Verdict | '';
-  /** yyyy-mm-dd from the date inputs (local days). */
-  from: string;
-  to: string;
-}
-
-/** The contract query for a filter: local days become an ISO range [from 00:00, day after `to` 00:00). */
-export function logQuery(f: LogFilter, offset: number) {
-  const day = (s: string, plusDays = 0): string | null => {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-    if (!m) return null;
-    return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays).toISOString();
-  };
-  return {
-    text: f.text.trim().slice(0, 100),
-    verdict: f.verdict === '' ? null : f.verdict,
-    from: day(f.from),
-    to: day(f.to, 1),
-    limit: PAGE,
-    offset,
-  };
-}
+import { LOG_PAGE as PAGE, logQuery, type LogFilter, type Verdict } from '../logQuery';
 
 /** Save text as a file through a temporary Blob link (no Node, no remote anything). */
 function download(filename: string, text: string): void {

@@ -75,6 +75,7 @@ function ResultPanel() {
   const busy = useRegister((s) => s.busy);
   const notice = useRegister((s) => s.notice);
   const error = useRegister((s) => s.error);
+  const dirty = useRegister((s) => s.basketDirty && s.ticket !== null);
   const online = useApp((s) => s.status?.redemptionOnline ?? true);
 
   let body;
@@ -125,7 +126,7 @@ function ResultPanel() {
   return (
     <section className="result-panel" data-testid="scan-result" data-display={display.kind} aria-live="assertive">
       {body}
-      {busy === 'evaluating' && <div className="result-evaluating">{t('register.evaluating')}</div>}
+      {(busy === 'evaluating' || dirty) && <div className="result-evaluating">{t('register.evaluating')}</div>}
       {notice && (
         <div className="result-notice" data-testid="scan-notice">
           {t(notice.key, notice.vars)}

@@ -9,6 +9,7 @@ import type {
 import { ApiError, api, errorMessage } from '../api';
 import type { MessageKey, Vars } from '../i18n/translate';
 import { redemptionAllowed, setScreen, useApp } from './app';
+import { useSettings } from './settings';
 import { addProduct, changeQuantity, clampSelection, removeItem, toBasket } from './basket';
 
 /** What the big result panel shows. */
@@ -81,7 +82,8 @@ export function applyScanOutcome(s: RegisterState, raw: string, source: ScanSour
     };
   }
   if (outcome.duplicate) return { notice: { key: 'register.duplicate' } };
-  const isTicket = outcome.kind === 'giftee' || outcome.kind === 'coupon';
+  // Only a giftee ticket can be redeemed; a coupon code is shown, not confirmed.
+  const isTicket = outcome.kind === 'giftee';
   return {
     display: { kind: 'outcome', outcome },
     ticket: isTicket ? { raw, source } : null,
@@ -156,9 +158,19 @@ export function submitScan(raw: string, source: ScanSource): Promise<void> {
   });
 }
 
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+function doubleScanWindowMs(): number {
+  return useSettings.getState().view?.settings.scanner.doubleScanWindowMs ?? 1_500;
+}
+
 async function reevaluateNow(): Promise<void> {
   const s = get();
   if (!s.ticket) return;
+  if (retryTimer) {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+  }
   set({ busy: 'evaluating' });
   try {
     const outcome = await api().call('scan.evaluate', {
@@ -166,11 +178,20 @@ async function reevaluateNow(): Promise<void> {
       source: s.ticket.source,
       basket: toBasket(s.items, s.amountText),
     });
-    // Only if nothing replaced the ticket meanwhile. A re-check may come back marked as a double
-    // scan of the same code; its verdict is still the one for the new basket.
-    if (get().ticket?.raw === s.ticket.raw) {
-      set({ display: { kind: 'outcome', outcome: { ...outcome, duplicate: false } }, basketDirty: false, busy: null });
-    } else set({ busy: null });
+    if (get().ticket?.raw !== s.ticket.raw) {
+      set({ busy: null }); // something replaced the ticket meanwhile
+    } else if (outcome.duplicate) {
+      // Inside the double-scan window the engine answers with the first scan's outcome (the old
+      // basket). Keep the basket marked as changed (redeem re-checks it anyway) and ask again
+      // once the window has passed.
+      set({ busy: null, basketDirty: true });
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        if (get().ticket?.raw === s.ticket!.raw) void reevaluate();
+      }, doubleScanWindowMs() + 100);
+    } else {
+      set({ display: { kind: 'outcome', outcome }, basketDirty: false, busy: null });
+    }
   } catch (e) {
     set(failure(e));
   }
@@ -247,6 +268,8 @@ export function confirm(): Promise<void> {
 export function cancel(): void {
   if (amountTimer) clearTimeout(amountTimer);
   amountTimer = null;
+  if (retryTimer) clearTimeout(retryTimer);
+  retryTimer = null;
   set({
     items: [],
     selected: -1,

@@ -1,0 +1,262 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EngineStatus, RedemptionResult, RendererApi, ScanOutcome } from '../../src/shared/contract';
+import { setApi } from '../../src/renderer/api';
+import { initialAppState, reconnectingInfo, redemptionAllowed, useApp } from '../../src/renderer/store/app';
+import { addProduct, changeQuantity, clampSelection, itemsTotal, removeItem, toBasket } from '../../src/renderer/store/basket';
+import {
+  applyRedeemResult,
+  applyScanOutcome,
+  canConfirm,
+  cancel,
+  confirm,
+  initialRegisterState,
+  setAmountText,
+  submitScan,
+  useRegister,
+  type RegisterState,
+} from '../../src/renderer/store/register';
+import { progressFraction, totals } from '../../src/renderer/store/sync';
+
+const coffee = { productId: 'p1', productCode: '4901', name: 'コーヒー', price: 480 };
+const cake = { productId: 'p2', productCode: '4902', name: 'ケーキ', price: 650 };
+const CODE = '123456700000000000000001';
+
+function outcome(over: Partial<ScanOutcome> = {}): ScanOutcome {
+  return {
+    raw: CODE,
+    normalized: CODE,
+    kind: 'giftee',
+    prefix: '1234567',
+    couponId: '1',
+    coupon: null,
+    verdict: 'ok',
+    reason: null,
+    message: null,
+    benefit: { awardType: '1', awardValue: '500', discountYen: 500, freeItems: [] },
+    product: null,
+    duplicate: false,
+    ...over,
+  };
+}
+
+function result(over: Partial<RedemptionResult> = {}): RedemptionResult {
+  return { ...outcome(), redemptionId: 'r1', status: 'redeemed', saleId: 's1', ...over };
+}
+
+const state = (over: Partial<RegisterState> = {}): RegisterState => ({ ...initialRegisterState, ...over });
+
+describe('basket reducers', () => {
+  it('adds a product, or one more of it', () => {
+    let items = addProduct([], coffee);
+    items = addProduct(items, cake);
+    items = addProduct(items, coffee);
+    expect(items.map((i) => [i.productId, i.quantity])).toEqual([
+      ['p1', 2],
+      ['p2', 1],
+    ]);
+    expect(itemsTotal(items)).toBe(480 * 2 + 650);
+  });
+
+  it('changes quantity within 1..9999 and removes lines', () => {
+    const items = addProduct([], coffee);
+    expect(changeQuantity(items, 0, -5)[0].quantity).toBe(1);
+    expect(changeQuantity(items, 0, 20_000)[0].quantity).toBe(9999);
+    expect(changeQuantity(items, 3, 1)).toEqual(items);
+    expect(removeItem(items, 0)).toEqual([]);
+    expect(removeItem(items, 7)).toEqual(items);
+  });
+
+  it('does not change its input', () => {
+    const items = Object.freeze(addProduct([], coffee));
+    expect(() => changeQuantity(items, 0, 1)).not.toThrow();
+    expect(items[0].quantity).toBe(1);
+  });
+
+  it('the basket sent with a scan carries a valid typed amount or null', () => {
+    expect(toBasket([], '1,200')).toEqual({ items: [], amount: 1200 });
+    expect(toBasket([], '')).toEqual({ items: [], amount: null });
+    expect(toBasket([], '12a')).toEqual({ items: [], amount: null });
+  });
+
+  it('keeps the selection in range', () => {
+    expect(clampSelection(5, 2)).toBe(1);
+    expect(clampSelection(-1, 2)).toBe(0);
+    expect(clampSelection(0, 0)).toBe(-1);
+  });
+});
+
+describe('register transitions', () => {
+  it('a product scan goes into the basket and keeps the ticket shown', () => {
+    const s = state({ ticket: { raw: CODE, source: 'wedge' }, display: { kind: 'outcome', outcome: outcome() } });
+    const next = applyScanOutcome(s, '4901', 'wedge', outcome({ kind: 'product', product: coffee, benefit: null }));
+    expect(next.items).toEqual([{ ...coffee, quantity: 1 }]);
+    expect(next.display).toBeUndefined();
+    expect(next.basketDirty).toBe(true);
+    expect(next.notice?.key).toBe('register.productAdded');
+  });
+
+  it('a product double scan adds nothing', () => {
+    const next = applyScanOutcome(state(), '4901', 'wedge', outcome({ kind: 'product', product: coffee, duplicate: true }));
+    expect(next.items).toBeUndefined();
+    expect(next.notice?.key).toBe('register.duplicate');
+  });
+
+  it('a gift ticket becomes the ticket to confirm; anything else clears it', () => {
+    const t = applyScanOutcome(state(), CODE, 'manual', outcome());
+    expect(t.ticket).toEqual({ raw: CODE, source: 'manual' });
+    const u = applyScanOutcome(state({ ticket: { raw: CODE, source: 'manual' } }), 'xyz', 'wedge', outcome({ kind: 'unknown', verdict: 'rejected', reason: 'not_gift_ticket' }));
+    expect(u.ticket).toBeNull();
+    expect(u.display).toEqual({ kind: 'outcome', outcome: expect.objectContaining({ reason: 'not_gift_ticket' }) });
+  });
+
+  it('a redemption clears the basket and can be voided', () => {
+    const s = state({ items: [{ ...coffee, quantity: 1 }], amountText: '1200', ticket: { raw: CODE, source: 'wedge' } });
+    const next = applyRedeemResult(s, result());
+    expect(next).toMatchObject({ items: [], amountText: '', ticket: null, display: { kind: 'redeemed' } });
+    expect(next.lastRedemption?.redemptionId).toBe('r1');
+  });
+
+  it('a refused redemption keeps the ticket and basket for another try', () => {
+    const s = state({ items: [{ ...coffee, quantity: 1 }], ticket: { raw: CODE, source: 'wedge' } });
+    const next = applyRedeemResult(s, result({ status: 'rejected', verdict: 'rejected', reason: 'below_min_amount', redemptionId: null }));
+    expect(next.items).toBeUndefined();
+    expect(next.ticket).toBeUndefined();
+    expect(next.display).toMatchObject({ kind: 'outcome', outcome: { reason: 'below_min_amount' } });
+  });
+
+  it('an unresolved answer does not let the ticket be confirmed again', () => {
+    const next = applyRedeemResult(state({ ticket: { raw: CODE, source: 'wedge' } }), result({ status: 'unresolved' }));
+    expect(next).toMatchObject({ ticket: null, display: { kind: 'unresolved' } });
+  });
+
+  it('confirm needs a ticket, an ok verdict (or a changed basket), no work in progress, and online', () => {
+    const ready = state({ ticket: { raw: CODE, source: 'wedge' }, display: { kind: 'outcome', outcome: outcome() } });
+    expect(canConfirm(ready, true)).toBe(true);
+    expect(canConfirm(ready, false)).toBe(false);
+    expect(canConfirm({ ...ready, busy: 'evaluating' }, true)).toBe(false);
+    expect(canConfirm({ ...ready, ticket: null }, true)).toBe(false);
+    const refused = { ...ready, display: { kind: 'outcome' as const, outcome: outcome({ verdict: 'rejected', reason: 'below_min_amount' }) } };
+    expect(canConfirm(refused, true)).toBe(false);
+    expect(canConfirm({ ...refused, basketDirty: true }, true)).toBe(true);
+  });
+});
+
+describe('app state', () => {
+  const status = { redemptionOnline: true, intakeStopped: null } as EngineStatus;
+
+  it('reconnecting banner from the socket or the engine', () => {
+    expect(reconnectingInfo({ socket: 'open', socketAttempt: 0, engine: { state: 'ready', attempt: 0 } })).toBeNull();
+    expect(reconnectingInfo({ socket: 'reconnecting', socketAttempt: 2, engine: { state: 'ready', attempt: 0 } })).toEqual({ attempt: 2 });
+    expect(reconnectingInfo({ socket: 'open', socketAttempt: 0, engine: { state: 'reconnecting', attempt: 4 } })).toEqual({ attempt: 4 });
+  });
+
+  it('redemption only when online, connected and accepting changes', () => {
+    const base = { status, socket: 'open' as const, engine: { state: 'ready' as const, attempt: 0 } };
+    expect(redemptionAllowed(base)).toBe(true);
+    expect(redemptionAllowed({ ...base, status: { ...status, redemptionOnline: false } })).toBe(false);
+    expect(redemptionAllowed({ ...base, status: { ...status, intakeStopped: { code: 'storage_full', message: 'full' } } })).toBe(false);
+    expect(redemptionAllowed({ ...base, socket: 'reconnecting' })).toBe(false);
+    expect(redemptionAllowed({ ...base, engine: { state: 'reconnecting', attempt: 1 } })).toBe(false);
+    expect(redemptionAllowed({ ...base, status: null })).toBe(false);
+  });
+
+  it('sync progress', () => {
+    expect(progressFraction({ done: 0, remaining: 0 })).toBe(1);
+    expect(progressFraction({ done: 5, remaining: 15 })).toBe(0.25);
+    expect(
+      totals({
+        paused: false,
+        draining: true,
+        remaining: 3,
+        done: 1,
+        etaSeconds: 2,
+        perTarget: [
+          { target: 'a', pending: 1, inFlight: 1, failed: 2, sent: 3 },
+          { target: 'b', pending: 2, inFlight: 0, failed: 0, sent: 4 },
+        ],
+      }),
+    ).toEqual({ pending: 3, inFlight: 1, failed: 2, sent: 7 });
+  });
+});
+
+describe('register actions against a fake engine', () => {
+  let calls: { method: string; params: any }[];
+  let answers: Record<string, (p: any) => unknown>;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    calls = [];
+    answers = {};
+    const api: RendererApi = {
+      call: (async (method: string, params: any) => {
+        calls.push({ method, params });
+        const a = answers[method];
+        if (!a) return method === 'redemption.recent' ? [] : undefined;
+        return a(params);
+      }) as RendererApi['call'],
+      on: () => () => {},
+    };
+    setApi(api);
+    useApp.setState({ ...initialAppState, socket: 'open', status: { redemptionOnline: true, intakeStopped: null } as EngineStatus });
+    useRegister.setState({ ...initialRegisterState });
+  });
+  afterEach(() => {
+    cancel();
+    vi.useRealTimers();
+  });
+
+  it('scan a ticket, type the amount (re-checked), confirm', async () => {
+    answers['scan.evaluate'] = (p) =>
+      p.basket.amount !== null && p.basket.amount >= 1000 ? outcome() : outcome({ verdict: 'rejected', reason: 'below_min_amount', benefit: null });
+    answers['redemption.redeem'] = () => result();
+
+    await submitScan(CODE, 'wedge');
+    expect(useRegister.getState().display).toMatchObject({ kind: 'outcome', outcome: { reason: 'below_min_amount' } });
+
+    setAmountText('1200');
+    await vi.advanceTimersByTimeAsync(400);
+    expect(useRegister.getState().display).toMatchObject({ kind: 'outcome', outcome: { verdict: 'ok' } });
+    expect(calls.filter((c) => c.method === 'scan.evaluate').at(-1)?.params.basket.amount).toBe(1200);
+
+    await confirm();
+    const redeem = calls.find((c) => c.method === 'redemption.redeem');
+    expect(redeem?.params).toEqual({ raw: CODE, source: 'wedge', basket: { items: [], amount: 1200 } });
+    expect(useRegister.getState()).toMatchObject({ display: { kind: 'redeemed' }, ticket: null, amountText: '' });
+  });
+
+  it('a re-check answered as a double scan (stale basket) is asked again after the window', async () => {
+    let n = 0;
+    answers['scan.evaluate'] = (p) => {
+      n++;
+      if (n === 1) return outcome({ verdict: 'rejected', reason: 'below_min_amount' });
+      if (n === 2) return outcome({ verdict: 'rejected', reason: 'below_min_amount', duplicate: true });
+      return p.basket.amount === 2000 ? outcome() : outcome({ verdict: 'rejected', reason: 'below_min_amount' });
+    };
+    await submitScan(CODE, 'wedge');
+    setAmountText('2000');
+    await vi.advanceTimersByTimeAsync(400);
+    expect(useRegister.getState().basketDirty).toBe(true); // stale answer not trusted
+    await vi.advanceTimersByTimeAsync(1_700);
+    expect(n).toBe(3);
+    expect(useRegister.getState()).toMatchObject({ basketDirty: false, display: { outcome: { verdict: 'ok' } } });
+  });
+
+  it('offline blocks confirm without calling the engine', async () => {
+    answers['scan.evaluate'] = () => outcome();
+    await submitScan(CODE, 'wedge');
+    useApp.setState({ status: { redemptionOnline: false, intakeStopped: null } as EngineStatus });
+    await confirm();
+    expect(calls.some((c) => c.method === 'redemption.redeem')).toBe(false);
+    expect(useRegister.getState().notice?.key).toBe('register.offlineBlocked');
+  });
+
+  it('scans are evaluated with the basket as it is after earlier scans', async () => {
+    answers['scan.evaluate'] = (p) =>
+      p.raw === '4901' ? outcome({ raw: '4901', normalized: '4901', kind: 'product', product: coffee, benefit: null }) : outcome();
+    void submitScan('4901', 'wedge');
+    void submitScan('4901', 'wedge');
+    await submitScan(CODE, 'wedge');
+    const last = calls.filter((c) => c.method === 'scan.evaluate').at(-1);
+    expect(last?.params.basket.items).toEqual([{ ...coffee, quantity: 2 }]);
+  });
+});
