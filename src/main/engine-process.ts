@@ -16,11 +16,9 @@ export function utilityEngine(opts: { entry: string; args: string[]; log(message
   const messageListeners: Array<(m: unknown) => void> = [];
   const exitListeners: Array<(code: number | null) => void> = [];
 
-  let stderrTail = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     // The engine logs to its own file; stderr only carries start-up failures and crashes.
-    stderrTail = (stderrTail + chunk).slice(-2000);
     for (const line of chunk.split('\n')) if (line.trim()) opts.log(`engine stderr: ${line.trim()}`);
   });
   child.on('message', (m: unknown) => messageListeners.forEach((l) => l(m)));
