@@ -20,8 +20,9 @@ export function enqueue(db: Db, item: NewOutboxItem, now: Date = new Date()): st
   const id = item.id ?? randomUUID();
   const coalesceKey = item.coalesceKey ?? null;
   if (coalesceKey) {
-    // Only rows not yet handed to the target are replaced; one in flight finishes first, in order.
-    db.prepare("DELETE FROM outbox WHERE target = ? AND coalesce_key = ? AND state = 'pending'").run(item.target, coalesceKey);
+    // Only rows never handed to the target are replaced. One that was attempted (it may have been
+    // applied) stays and is delivered in order before the newer value, so nothing it did is hidden.
+    db.prepare("DELETE FROM outbox WHERE target = ? AND coalesce_key = ? AND state = 'pending' AND attempts = 0").run(item.target, coalesceKey);
   }
   db.prepare(
     `INSERT INTO outbox (id, target, kind, ordering_key, coalesce_key, payload, state, created_at, next_attempt_at)

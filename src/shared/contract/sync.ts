@@ -93,6 +93,16 @@ export const syncMethods = {
       .strict(),
     result: z.object({ total: z.number().int(), rows: z.array(HistoryEntrySchema) }),
   },
+  /**
+   * A target's request rate for outbox delivery. Without `perSec`: read it. A number: set it (the
+   * store's contract allows more or less than the default). null: back to the channel's default.
+   */
+  'sync.rateLimit': {
+    params: z
+      .object({ target: z.string().min(1).max(50), perSec: z.number().positive().max(10_000).nullable().optional() })
+      .strict(),
+    result: z.object({ target: z.string(), perSec: z.number().nullable(), source: z.enum(['default', 'setting']) }),
+  },
   /** Items delivered per minute over the last hour (60 buckets, oldest first). */
   'sync.throughput': {
     params: z.object({}).strict(),

@@ -1,20 +1,48 @@
 import type { Channel, ProbeResult } from '../types';
 import type { EngineContext } from '../../context';
+import { smaregiStockPoller, smaregiTransactionsPoller, type SmaregiPollerOptions } from '../../sync/smaregi';
+import type { Poller } from '../../sync/types';
 import { createSmaregiClient, smaregiErrorText, type SmaregiClient } from './client';
+import { createSmaregiDeliver } from './deliver';
 
 export { createSmaregiClient, smaregiErrorText, type SmaregiClient } from './client';
+export {
+  SMAREGI_KINDS,
+  smaregiCancelItem,
+  smaregiStockAddItem,
+  smaregiStockSetItem,
+  smaregiTransactionItem,
+  stockKey,
+  stockMemo,
+  type SmaregiTransactionLookup,
+} from './deliver';
 
 export interface SmaregiChannel extends Channel {
   readonly client: SmaregiClient;
+  /** Inbound sources: transactions and stock changed in Smaregi. */
+  pollers(): Poller[];
 }
 
-// PLACEHOLDER deliver — the outbox work adds delivery of smaregi.* outbox kinds.
-export function createSmaregiChannel(ctx: EngineContext): SmaregiChannel {
-  const client = createSmaregiClient(() => ctx.smaregiConfig());
+export interface SmaregiChannelOptions {
+  /** Per-request timeout of the client (ms). */
+  timeoutMs?: number;
+  /**
+   * Requests per second the outbox sends. Smaregi limits per contract; the published figures are
+   * third-party (sandbox 4 writes/s, production 20). A store can change it (sync.rateLimit).
+   */
+  rateLimitPerSec?: number;
+  poll?: SmaregiPollerOptions;
+}
+
+export function createSmaregiChannel(ctx: EngineContext, opts: SmaregiChannelOptions = {}): SmaregiChannel {
+  const config = () => ctx.smaregiConfig();
+  const client = createSmaregiClient(config, { timeoutMs: opts.timeoutMs });
+  const deliver = createSmaregiDeliver(client, config);
   return {
     id: 'smaregi',
     client,
-    configured: () => ctx.smaregiConfig() !== null,
+    rateLimitPerSec: opts.rateLimitPerSec ?? 20,
+    configured: () => config() !== null,
     async probe(): Promise<ProbeResult> {
       const t0 = Date.now();
       try {
@@ -24,5 +52,7 @@ export function createSmaregiChannel(ctx: EngineContext): SmaregiChannel {
         return { ok: false, latencyMs: null, message: smaregiErrorText(err) };
       }
     },
+    deliver,
+    pollers: () => [smaregiTransactionsPoller(client, config, opts.poll), smaregiStockPoller(client, config, opts.poll)],
   };
 }

@@ -14,21 +14,28 @@ export const outbox: Migration = {
       coalesce_key TEXT,                          -- absolute values: a newer pending row replaces older ones
       payload TEXT NOT NULL,                      -- JSON
       state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'in_flight', 'sent', 'failed')),
-      attempts INTEGER NOT NULL DEFAULT 0,
+      attempts INTEGER NOT NULL DEFAULT 0,        -- every request started (committed before the request)
+      failures INTEGER NOT NULL DEFAULT 0,        -- retryable failures in a row: the backoff exponent
       maybe_applied INTEGER NOT NULL DEFAULT 0,   -- an earlier attempt may have reached the target
       created_at TEXT NOT NULL,
       next_attempt_at INTEGER NOT NULL DEFAULT 0, -- epoch ms
+      last_attempt_at TEXT,
       sent_at TEXT,
       last_error TEXT,
       remote_ref TEXT
     );
-    CREATE INDEX outbox_lane ON outbox(target, state, ordering_key, seq);
-    CREATE INDEX outbox_coalesce ON outbox(target, coalesce_key, state) WHERE coalesce_key IS NOT NULL;
+    -- Counts per target and state (tray, Sync screen).
+    CREATE INDEX outbox_state ON outbox(target, state);
+    -- Lanes: the head of (target, ordering_key) among rows not yet sent.
+    CREATE INDEX outbox_open ON outbox(target, ordering_key, seq) WHERE state IN ('pending', 'in_flight', 'failed');
+    -- Due work: what may be tried now, and when the next row becomes due.
+    CREATE INDEX outbox_due ON outbox(target, next_attempt_at) WHERE state = 'pending';
+    CREATE INDEX outbox_coalesce ON outbox(target, coalesce_key) WHERE coalesce_key IS NOT NULL AND state = 'pending';
 
     -- What was sent and received, for the manager's history screen.
     CREATE TABLE sync_history (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      id TEXT NOT NULL UNIQUE,
+      id TEXT NOT NULL UNIQUE,                    -- received items: a stable key, so a re-read is not recorded twice
       at TEXT NOT NULL,
       direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
       target TEXT NOT NULL,
