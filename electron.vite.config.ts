@@ -25,6 +25,9 @@ export default defineConfig({
         // A sandboxed preload cannot require() modules: bundle it to a single CommonJS file.
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
+      // Sandboxed preloads can require() only 'electron' (and a few built-ins): bundle zod and the
+      // contract into the file instead of leaving require('zod') in it.
+      externalizeDeps: false,
     },
   },
   renderer: {
