@@ -43,6 +43,7 @@ export async function runCli(argv: string[]): Promise<number> {
       engine = await createEngine({ dataDir, owner: 'cli', demo: args.flags['no-demo'] ? 'off' : 'auto' });
     }
     const result = await command.run(args, engine);
+    if (engine && command.flushOnExit) await engine.call('engine.flush', { timeoutMs: 3000 }).catch(() => undefined);
     if (result !== undefined) print(result);
     if (command.longRunning) return -1;
     return 0;

@@ -15,6 +15,8 @@ export interface CliCommand {
   engine: boolean;
   /** Runs until the process is told to stop (e.g. `sim start`): the CLI does not exit after it. */
   longRunning?: boolean;
+  /** Queues outgoing changes (e.g. a sale): give the outbox one bounded delivery attempt before exiting. */
+  flushOnExit?: boolean;
   run(args: ParsedArgs, engine: Engine | null): Promise<unknown>;
 }
 

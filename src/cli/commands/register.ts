@@ -75,6 +75,7 @@ export const registerCommands: CliCommand[] = [
     name: 'redeem',
     usage: 'redeem RAW [--amount YEN] [--items CODE,...]   redeem a giftee ticket online (verify, consume, record the sale)',
     engine: true,
+    flushOnExit: true,
     async run(args, engine) {
       const e = need(engine);
       const raw = rawArg(args, 'redeem');

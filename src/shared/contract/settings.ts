@@ -48,6 +48,11 @@ export const ScannerSettingsSchema = z.object({
 export const RegisterSettingsSchema = z.object({
   rounding: z.enum(['floor', 'round', 'ceil']).default('floor'),
   language: z.enum(['ja', 'en']).default('ja'),
+  /**
+   * Smaregi product used for the sale line when the cashier types only an amount: Smaregi needs a
+   * product on every line. Register one such product (e.g. 「ギフト券ご利用」, price 0) in Smaregi.
+   */
+  giftSaleProductCode: z.string().max(20).default('GIFTEE-SALE'),
 });
 
 export const SettingsSchema = z.object({
