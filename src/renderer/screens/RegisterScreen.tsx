@@ -59,7 +59,14 @@ function OutcomeView({ outcome, offline, t, lang }: { outcome: ScanOutcome; offl
           <span aria-hidden="true">✕ </span>
           {message}
         </div>
-      ) : ok ? (
+      ) : null}
+      {offline && outcome.kind === 'giftee' && reason !== null && reason !== 'offline' && (
+        <div className="outcome-reason outcome-offline" data-testid="scan-offline" role="alert">
+          <span aria-hidden="true">✕ </span>
+          {reasonText('offline', lang)}
+        </div>
+      )}
+      {!message && ok ? (
         <div className="outcome-ready" data-testid="scan-ready">
           ✓ {t('verdict.ok')} — {t('register.ready')}
         </div>

@@ -179,8 +179,9 @@ function SecretField({ secretKey, label }: { secretKey: SecretKey; label: string
   const slug = secretKey.replace('.', '-');
   const save = async (): Promise<void> => {
     if (!value) return;
-    const ok = await saveSecret(secretKey, value);
-    if (ok) setValue(''); // never keep (or show) the typed value once it is stored
+    const typed = value;
+    setValue(''); // never keep (or show) the typed value once it is sent
+    if (!(await saveSecret(secretKey, typed))) setValue(typed); // not stored: nothing lost, try again
   };
   return (
     <div className="form-row secret-row">
@@ -225,7 +226,7 @@ function SecretField({ secretKey, label }: { secretKey: SecretKey; label: string
         )}
         {result && (
           <div className={result.ok ? 'field-ok' : 'field-error'} data-testid={`secret-result-${slug}`} role={result.ok ? 'status' : 'alert'}>
-            {result.ok ? t('settings.secret.saved') : result.message}
+            {result.ok ? t(result.action === 'cleared' ? 'settings.secret.cleared' : 'settings.secret.saved') : result.message}
           </div>
         )}
       </div>

@@ -15,6 +15,8 @@ export type Section = 'smaregi' | 'giftee' | 'scanner' | 'register';
 
 export interface SaveResult {
   ok: boolean;
+  /** For secrets: what succeeded. */
+  action?: 'saved' | 'cleared';
   message: string | null;
   issues: FieldIssue[];
 }
@@ -93,7 +95,7 @@ export async function setLanguage(language: 'ja' | 'en'): Promise<void> {
 export async function saveSecret(key: SecretKey, value: string): Promise<boolean> {
   try {
     applySettingsView(await api().call('secrets.set', { key, value }));
-    set({ secretResults: { ...get().secretResults, [key]: { ok: true, message: null, issues: [] } } });
+    set({ secretResults: { ...get().secretResults, [key]: { ok: true, action: 'saved', message: null, issues: [] } } });
     return true;
   } catch (e) {
     set({ secretResults: { ...get().secretResults, [key]: { ok: false, message: errorMessage(e), issues: [] } } });
@@ -104,7 +106,7 @@ export async function saveSecret(key: SecretKey, value: string): Promise<boolean
 export async function clearSecret(key: SecretKey): Promise<void> {
   try {
     applySettingsView(await api().call('secrets.clear', { key }));
-    set({ secretResults: { ...get().secretResults, [key]: { ok: true, message: null, issues: [] } } });
+    set({ secretResults: { ...get().secretResults, [key]: { ok: true, action: 'cleared', message: null, issues: [] } } });
   } catch (e) {
     set({ secretResults: { ...get().secretResults, [key]: { ok: false, message: errorMessage(e), issues: [] } } });
   }
