@@ -91,7 +91,8 @@ export interface Rig {
   dir: string;
   enqueueAll(items: NewOutboxItem[]): string[];
   call<K extends keyof NonNullable<Outbox['handlers']>>(m: K, p: unknown): Promise<any>;
-  close(): Promise<void>;
+  /** Stops everything; the data folder is removed unless `keepDir` (a restart on the same folder). */
+  close(opts?: { keepDir?: boolean }): Promise<void>;
 }
 
 /**
@@ -133,10 +134,10 @@ export async function outboxRig(
       const { methods } = await import('../../src/shared/contract');
       return h((methods as Record<string, { params: { parse(x: unknown): unknown } }>)[m as string].params.parse(p));
     },
-    async close() {
+    async close(c = {}) {
       await outbox.stop?.();
       await engine.stop();
-      if (!o.dir) rmSync(dir, { recursive: true, force: true });
+      if (!o.dir && !c.keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

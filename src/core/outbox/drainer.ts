@@ -83,6 +83,9 @@ export function createDrainer(
   let forced = 0;
   let stopping = false;
   let started = false;
+  let recovered = false;
+  /** drainOnce passes running: they deliver even when the background loop was never started (CLI). */
+  let passes = 0;
   let haltedWhy: string | null = null;
   let lastActivity = 0;
   let tick: NodeJS.Timeout | null = null;
@@ -153,7 +156,9 @@ export function createDrainer(
   }
 
   function pumpTarget(t: TargetRun) {
-    if (!started || !mayRun()) return;
+    if ((!started && passes === 0) || !mayRun()) return;
+    // Rows left in flight by a previous process must be marked maybe-applied before anything else.
+    if (!recovered && !(recovered = recover())) return;
     try {
       if (!t.channel.configured()) return;
       if (!lease.ensure()) return;
@@ -268,7 +273,7 @@ export function createDrainer(
     start() {
       if (started) return;
       started = true;
-      recover();
+      recovered = recover();
       tick = setInterval(() => {
         if (haltedWhy !== null && active === 0) recover();
         pumpAll();
@@ -305,6 +310,7 @@ export function createDrainer(
         }
       }
       if (o.force) forced += 1;
+      passes += 1;
       try {
         pumpAll();
         while (clock() < deadline && mayRun()) {
@@ -314,6 +320,7 @@ export function createDrainer(
         }
       } finally {
         if (o.force) forced -= 1;
+        passes -= 1;
       }
       return { delivered: delivered - before };
     },

@@ -74,7 +74,9 @@ export function createOutbox(
   let lastJson = '';
   let trailing: NodeJS.Timeout | null = null;
   let stopped = false;
+  /** Fresh counts (rows are queued by other modules without telling us). */
   function progress(): SyncProgress {
+    progressTracker.invalidate();
     return progressTracker.snapshot({ paused, draining: drainer.draining() });
   }
   function notify() {
@@ -85,7 +87,7 @@ export function createOutbox(
       if (stopped) return;
       lastEmit = Date.now();
       try {
-        const p = progress();
+        const p = progressTracker.snapshot({ paused, draining: drainer.draining() });
         const json = JSON.stringify(p);
         if (json === lastJson) return;
         lastJson = json;
@@ -150,11 +152,6 @@ export function createOutbox(
     return progress();
   }
 
-  function remaining(): number {
-    progressTracker.invalidate();
-    return progress().remaining;
-  }
-
   let unsubscribe: (() => void) | null = null;
 
   return {
@@ -165,7 +162,7 @@ export function createOutbox(
     async flush(timeoutMs) {
       // A last attempt at quit: everything due now, waiting rows included; a manager's pause holds.
       const { delivered } = await drainer.drainOnce(timeoutMs, { force: false, resetDelays: !paused });
-      return { delivered, pending: remaining() };
+      return { delivered, pending: progress().remaining };
     },
     start() {
       stopped = false;
@@ -201,7 +198,6 @@ export function createOutbox(
           void drain.catch(() => {});
           void polls.catch(() => {});
         }
-        progressTracker.invalidate();
         if (drainer.halted()) throw new ContractError('storage_full', drainer.halted()!);
         return progress();
       },

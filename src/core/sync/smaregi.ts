@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { SmaregiClient } from '../channels/smaregi/client';
 import type { SmaregiConfig } from '../context';
@@ -32,6 +33,14 @@ const stampOf = (s: string): number => {
   if (!Number.isFinite(ms)) throw new Error(`Smaregi sent an unreadable updDateTime: ${s}`);
   return ms;
 };
+
+/**
+ * A row version's identity: id, stamp and a digest of its content. Stamps have one-second
+ * resolution, so two changes within a second differ only in content; a re-read of the same
+ * content (the overlap) has the same key and is not recorded twice.
+ */
+const versionKey = (prefix: string, stamp: string, row: unknown) =>
+  `${prefix}@${stamp}#${createHash('sha1').update(JSON.stringify(row)).digest('hex').slice(0, 12)}`;
 
 export interface SmaregiPollerOptions {
   intervalMs?: number;
@@ -82,7 +91,7 @@ export function smaregiTransactionsPoller(client: SmaregiClient, config: () => S
           },
           stamp: (r) => stampOf(r.updDateTime),
           toItem: (r) => ({
-            key: `smaregi.transaction:${r.transactionHeadId}@${r.updDateTime}`,
+            key: versionKey(`smaregi.transaction:${r.transactionHeadId}`, r.updDateTime, r),
             target: 'smaregi',
             kind: 'smaregi.transaction',
             summary: `取引 ${r.transactionHeadId}${r.total ? ` ${r.total}円` : ''}${r.terminalTranId ? ` (端末 ${r.terminalId ?? '?'} / ${r.terminalTranId})` : ''}${r.cancelDivision === '1' ? ' 取消' : ''}`,
@@ -126,7 +135,7 @@ export function smaregiStockPoller(client: SmaregiClient, config: () => SmaregiC
           },
           stamp: (r) => stampOf(r.updDateTime),
           toItem: (r) => ({
-            key: `smaregi.stock:${r.storeId}:${r.productId}@${r.updDateTime}`,
+            key: versionKey(`smaregi.stock:${r.storeId}:${r.productId}`, r.updDateTime, r),
             target: 'smaregi',
             kind: 'smaregi.stock',
             summary: `在庫 商品 ${r.productId} / 店舗 ${r.storeId}: ${r.stockAmount}`,
