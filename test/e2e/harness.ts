@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
+import type { MethodName, ParamsIn, Result } from '../../src/shared/contract';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ENTRY = join(ROOT, 'out/main/browser.js');
@@ -143,6 +145,33 @@ export async function demoSimUrls(app: Pick<App, 'origin'>): Promise<Record<stri
   const sims = (await res.json()) as Record<string, string> | null;
   if (!sims) throw new Error('GET /__demo/sims: not in demo mode (null)');
   return sims;
+}
+
+/**
+ * Call the engine directly over the host's WebSocket (as the page does), to seed data for a test
+ * without clicking through the UI. Resolves with the result, rejects with the error body.
+ */
+export async function engineCall<M extends MethodName>(app: Pick<App, 'url' | 'origin'>, method: M, params: ParamsIn<M>): Promise<Result<M>> {
+  const u = new URL(app.url);
+  const ws = new WebSocket(`ws://${u.host}/ws?token=${encodeURIComponent(u.searchParams.get('token') ?? '')}`, { origin: app.origin });
+  try {
+    await new Promise<void>((res, rej) => {
+      ws.once('open', () => res());
+      ws.once('error', rej);
+    });
+    const id = `test-${Math.random().toString(36).slice(2)}`;
+    return await new Promise<Result<M>>((res, rej) => {
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as { kind: string; id?: string; ok?: boolean; result?: unknown; error?: { code: string; message: string } };
+        if (m.kind !== 'reply' || m.id !== id) return;
+        if (m.ok) res(m.result as Result<M>);
+        else rej(Object.assign(new Error(`${method}: ${m.error?.code} ${m.error?.message}`), { code: m.error?.code }));
+      });
+      ws.send(JSON.stringify({ kind: 'request', id, method, params }));
+    });
+  } finally {
+    ws.close();
+  }
 }
 
 /** POST/DELETE to a simulator's control API, e.g. simControl(url, 'POST', '/__sim/faults', { mode: 'offline' }). */
