@@ -101,6 +101,29 @@ describe('register: keyboard-wedge scans, basket, confirm', () => {
     expect(await page.getByTestId('manual-input').inputValue()).toBe('');
   });
 
+  it('the log finds those scans and exports them as CSV', async () => {
+    const { page } = app;
+    await page.keyboard.press('F4');
+    await page.getByTestId('log-table').waitFor();
+    await page.getByTestId('log-search').fill(DEMO.ticket500[1]);
+    await expect.poll(async () => (await page.getByTestId('log-row').allTextContents()).every((r) => r.includes('4110001 8226')), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('log-verdict').selectOption('rejected');
+    await page.getByTestId('log-search').fill('');
+    await expect.poll(async () => {
+      const verdicts = await page.getByTestId('log-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-verdict')));
+      return verdicts.length > 0 && verdicts.every((v) => v === 'rejected');
+    }, { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('log-verdict').selectOption('');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const path = await download.path();
+    const csv = (await import('node:fs')).readFileSync(path, 'utf8');
+    expect(csv).toContain(DEMO.ticket500[0]);
+    await page.getByTestId('log-exported').waitFor();
+    await page.keyboard.press('F1');
+  });
+
   it('had no page errors', () => {
     expect(app.pageErrors).toEqual([]);
   });

@@ -512,6 +512,7 @@ function ScannerSection() {
 function RegisterSection() {
   const t = useT();
   const server = useSettings((s) => s.view?.settings.register);
+  const issues = useSettings((s) => s.saves.register?.issues) ?? NO_ISSUES;
   const d = useDraft(server, (v) => ({ ...v }));
   if (!d.draft) return null;
   const save = async (): Promise<void> => {
@@ -539,6 +540,14 @@ function RegisterSection() {
           { value: 'ja', label: '日本語' },
           { value: 'en', label: 'English' },
         ]}
+      />
+      <TextInput
+        label={t('settings.register.giftSaleProductCode')}
+        testid="register-giftSaleProductCode"
+        value={String(d.draft.giftSaleProductCode ?? '')}
+        hint={t('settings.register.giftSaleProductCodeHint')}
+        error={issueFor(issues, 'giftSaleProductCode')}
+        onChange={(v) => d.set('giftSaleProductCode', v)}
       />
       <SaveBar section="register" onSave={() => void save()} />
     </SectionBox>
@@ -572,6 +581,7 @@ export function SettingsScreen() {
   const t = useT();
   const view = useSettings((s) => s.view);
   const loadError = useSettings((s) => s.loadError);
+  const demo = useApp((s) => s.status?.demo ?? false);
   useEffect(() => {
     void loadSettings();
   }, []);
@@ -584,6 +594,11 @@ export function SettingsScreen() {
   }
   return (
     <div className="settings">
+      {demo && (
+        <p className="settings-demo-note" data-testid="settings-demo-note">
+          {t('settings.demoNote')}
+        </p>
+      )}
       <SmaregiSection />
       <GifteeSection />
       <ScannerSection />

@@ -46,7 +46,7 @@ function Progress() {
           </button>
         )}
         <span className="sync-state" data-testid="sync-state" data-paused={progress.paused} data-draining={progress.draining}>
-          {progress.paused ? t('sync.paused') : progress.remaining === 0 ? t('sync.idle') : t('sync.draining', { done: progress.done, total })}
+          {progress.paused ? t('sync.paused') : progress.remaining === 0 ? t('sync.idle') : t('sync.remaining', { n: progress.remaining })}
         </span>
       </div>
       {(progress.draining || progress.remaining > 0) && (
