@@ -26,7 +26,7 @@ export function LanguageToggle() {
       title={t('lang.toggleHint')}
       onClick={() => void setLanguage(lang === 'ja' ? 'en' : 'ja')}
     >
-      <span aria-hidden="true">🌐</span> {t('lang.toggle')}
+      {t('lang.toggle')}
     </button>
   );
 }
