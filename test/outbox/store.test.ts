@@ -120,7 +120,7 @@ describe('lanes', () => {
   it('uses the lane indexes (no full scans for heads)', () => {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
     expect(plan("SELECT * FROM outbox WHERE target = 'x' AND ordering_key = 'k' AND state IN ('pending', 'in_flight', 'failed') ORDER BY seq LIMIT 1")).toContain('outbox_open');
-    expect(plan("SELECT MIN(next_attempt_at) FROM outbox WHERE target = 'x' AND state = 'pending'")).toContain('outbox_due');
+    expect(plan("SELECT MIN(next_attempt_at) FROM outbox WHERE target = 'x' AND state = 'pending'")).toContain('outbox_state');
   });
 });
 

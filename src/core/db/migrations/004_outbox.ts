@@ -24,12 +24,11 @@ export const outbox: Migration = {
       last_error TEXT,
       remote_ref TEXT
     );
-    -- Counts per target and state (tray, Sync screen).
-    CREATE INDEX outbox_state ON outbox(target, state);
+    -- Counts per target and state (tray, Sync screen); due work: what may be tried now, and when
+    -- the next pending row becomes due (one index serves both: fewer to update per enqueue).
+    CREATE INDEX outbox_state ON outbox(target, state, next_attempt_at);
     -- Lanes: the head of (target, ordering_key) among rows not yet sent.
     CREATE INDEX outbox_open ON outbox(target, ordering_key, seq) WHERE state IN ('pending', 'in_flight', 'failed');
-    -- Due work: what may be tried now, and when the next row becomes due.
-    CREATE INDEX outbox_due ON outbox(target, next_attempt_at) WHERE state = 'pending';
     CREATE INDEX outbox_coalesce ON outbox(target, coalesce_key) WHERE coalesce_key IS NOT NULL AND state = 'pending';
 
     -- What was sent and received, for the manager's history screen.
