@@ -133,10 +133,12 @@ describe('demo seed', () => {
   const s = seed.smaregi!;
   const g = seed.giftee!;
 
-  it('has two stores, a dozen products with valid 13-digit JAN codes', () => {
+  it('has two stores, a dozen products with valid 13-digit JAN codes, and the amount-only sale product', () => {
     expect(s.stores.map((x) => x.storeName)).toEqual(['渋谷店', '新宿店']);
-    expect(s.products.length).toBeGreaterThanOrEqual(12);
-    for (const p of s.products) {
+    const goods = s.products.filter((p) => p.productCode !== 'GIFTEE-SALE');
+    expect(goods.length).toBeGreaterThanOrEqual(12);
+    expect(s.products.filter((p) => p.productCode === 'GIFTEE-SALE')).toHaveLength(1);
+    for (const p of goods) {
       expect(p.productCode).toMatch(/^\d{13}$/);
       const d = p.productCode.split('').map(Number);
       const sum = d.slice(0, 12).reduce((a, x, i) => a + x * (i % 2 === 0 ? 1 : 3), 0);

@@ -111,7 +111,7 @@ describe('smaregi sim: catalog and list conventions', () => {
     expect((await api('/stores/99')).status).toBe(404);
 
     const products = await api('/products');
-    expect(products.body).toHaveLength(12);
+    expect(products.body).toHaveLength(13); // 12 goods + the amount-only sale product
     expect(typeof products.body[0].price).toBe('string');
     const byCode = await api('/products', { query: { product_code: products.body[3].productCode } });
     expect(byCode.body).toEqual([products.body[3]]);
@@ -138,12 +138,12 @@ describe('smaregi sim: catalog and list conventions', () => {
     const p3 = await api('/products', { query: { limit: '5', page: '3' } });
     const p4 = await api('/products', { query: { limit: '5', page: '4' } });
     expect(p1.body.map((p: any) => p.productId)).toEqual(['1001', '1002', '1003', '1004', '1005']);
-    expect(p3.body).toHaveLength(2);
+    expect(p3.body).toHaveLength(3);
     expect(p4.body).toEqual([]);
     const desc = await api('/products', { query: { sort: 'price:desc', limit: '1' } });
     expect(desc.body[0].price).toBe('2750');
     const multi = await api('/products', { query: { sort: 'categoryId:desc,productId:desc', limit: '2' } });
-    expect(multi.body.map((p: any) => p.productId)).toEqual(['1012', '1011']);
+    expect(multi.body.map((p: any) => p.productId)).toEqual(['1013', '1012']);
     for (const limit of ['0', '1001', 'abc', '-1']) {
       const r = await api('/products', { query: { limit } });
       expect(r.status, limit).toBe(400);
