@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReasonCode } from '../../src/shared/contract/register';
 import { REASON_MESSAGES } from '../../src/shared/reasons';
 import { SIM_CREDENTIALS } from '../../src/sim/credentials';
-import { harness, PRODUCT, T, type Harness } from './helpers';
+import { harness, PRODUCT, T, ticket, type Harness } from './helpers';
 
 const pad = (prefix: string) => prefix + '12345678901234567';
 
@@ -204,8 +204,12 @@ describe('giftee unreachable', () => {
     expect(h.table('SELECT * FROM redemption_attempts')).toHaveLength(0);
   });
 
-  it('coupon rules still answer first: a refusal is a refusal even offline', async () => {
-    const o = await h.engine.call('scan.evaluate', { raw: T.amountOff[1], basket: { amount: 100, items: [] } });
-    expect(o).toMatchObject({ verdict: 'rejected', reason: 'below_min_amount' });
+  it('offline comes before basket-dependent refusals; refusals about the coupon itself still stand', async () => {
+    const short = await h.engine.call('scan.evaluate', { raw: T.amountOff[1], basket: { amount: 100, items: [] } });
+    expect(short).toMatchObject({ verdict: 'blocked', reason: 'offline', couponId: '101' });
+    const expiredCoupon = await h.engine.call('scan.evaluate', { raw: ticket('4110006', 1), basket: { amount: 5000, items: [] } });
+    expect(expiredCoupon).toMatchObject({ verdict: 'rejected', reason: 'coupon_expired' });
+    const unknown = await h.engine.call('scan.evaluate', { raw: ticket('9999999', 1), basket: { amount: 5000, items: [] } });
+    expect(unknown).toMatchObject({ verdict: 'rejected', reason: 'unknown_prefix' });
   });
 });

@@ -36,6 +36,8 @@ export interface EvaluateEnv {
   redeemedHere(code: string): boolean;
 }
 
+const BASKET_REASONS: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['below_min_amount', 'above_max_amount', 'no_target_item']);
+
 function refusal(base: ScanOutcome, verdict: 'rejected' | 'blocked', reason: ReasonCode): ScanOutcome {
   return { ...base, verdict, reason, message: reasonMessage(reason) };
 }
@@ -87,7 +89,15 @@ export function evaluateScan(raw: string, basket: Basket, env: EvaluateEnv): Eva
     couponId: coupon?.couponId ?? null,
     coupon: coupon ? toCouponView(coupon) : null,
   };
-  if (!verdict.ok) return { scan, verdict, outcome: refusal(described, 'rejected', verdict.reason) };
+  if (!verdict.ok) {
+    // While giftee is unreachable the cashier must first hear "offline": a basket-dependent refusal
+    // (amount, target item) can be fixed at the counter, the network cannot. Refusals about the
+    // coupon itself stay, they hold whatever the network does.
+    if (scan.kind === 'giftee' && env.gifteeBlocked && BASKET_REASONS.has(verdict.reason)) {
+      return { scan, verdict, outcome: refusal(described, 'blocked', 'offline') };
+    }
+    return { scan, verdict, outcome: refusal(described, 'rejected', verdict.reason) };
+  }
   const ok: ScanOutcome = { ...described, benefit: verdict.benefit };
   if (scan.kind === 'giftee') {
     if (env.redeemedHere(scan.code)) return { scan, verdict, outcome: refusal(ok, 'rejected', 'ticket_used') };
