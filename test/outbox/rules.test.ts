@@ -148,3 +148,18 @@ describe('rate gate', () => {
     expect(g.take()).toBe(500);
   });
 });
+
+describe('outbox ids', () => {
+  it('are RFC 9562 version-7 UUIDs that sort by the time they were made', async () => {
+    const { newOutboxId } = await import('../../src/core/outbox');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 47 }), fc.integer({ min: 1, max: 2 ** 40 }), (t, dt) => {
+        const a = newOutboxId(t);
+        const b = newOutboxId(t + dt);
+        expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(a < b).toBe(true);
+      }),
+    );
+    expect(new Set(Array.from({ length: 1000 }, () => newOutboxId(0))).size).toBe(1000);
+  });
+});

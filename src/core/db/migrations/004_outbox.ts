@@ -6,7 +6,10 @@ export const outbox: Migration = {
   up: `
     -- Every outgoing change, written in the same transaction as the local change that caused it.
     CREATE TABLE outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,      -- enqueue order: delivery order within an ordering key
+      -- Enqueue order: delivery order within an ordering key. A plain rowid (max + 1) is enough: only
+      -- never-attempted rows are ever deleted, so a reused number never meets its predecessor; no
+      -- AUTOINCREMENT (it costs a sqlite_sequence write per row, a third of bulk enqueue time).
+      seq INTEGER PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,                    -- UUID made at enqueue: the idempotency key of every attempt
       target TEXT NOT NULL,                       -- channel id: smaregi, nextengine, ...
       kind TEXT NOT NULL,                         -- e.g. smaregi.transaction, smaregi.stock.set
@@ -33,7 +36,7 @@ export const outbox: Migration = {
 
     -- What was sent and received, for the manager's history screen.
     CREATE TABLE sync_history (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      seq INTEGER PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,                    -- received items: a stable key, so a re-read is not recorded twice
       at TEXT NOT NULL,
       direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
