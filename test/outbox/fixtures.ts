@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnState, SystemId } from '../../src/shared/contract/status';
 import { createSmaregiChannel, smaregiStockAddItem, smaregiStockSetItem, smaregiTransactionItem, type SmaregiChannelOptions } from '../../src/core/channels/smaregi';
+import type { Channel } from '../../src/core/channels/types';
 import type { ConnectivityMonitor } from '../../src/core/connectivity';
 import { createEngine, type Engine } from '../../src/core/engine';
 import { createOutbox, type NewOutboxItem, type Outbox, type OutboxOptions } from '../../src/core/outbox';
@@ -102,14 +103,14 @@ export interface Rig {
  */
 export async function outboxRig(
   smaregiUrl: string,
-  o: { outbox?: OutboxOptions; channel?: SmaregiChannelOptions; dir?: string; start?: boolean } = {},
+  o: { outbox?: OutboxOptions; channel?: SmaregiChannelOptions; dir?: string; start?: boolean; extraChannels?: Channel[] } = {},
 ): Promise<Rig> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'rc-'));
   const engine = await createEngine({ dataDir: dir, demo: 'off', secrets: createMemorySecretStore(), background: false, logToStderr: false });
   await engine.call('settings.update', smaregiSettings(smaregiUrl));
   const channel = createSmaregiChannel(engine.ctx, { timeoutMs: 400, rateLimitPerSec: 500, ...o.channel });
   const connectivity = manualConnectivity();
-  const outbox = createOutbox(engine.ctx, { channels: [channel], connectivity }, {
+  const outbox = createOutbox(engine.ctx, { channels: [channel, ...(o.extraChannels ?? [])], connectivity }, {
     backoff: { baseMs: 20, capMs: 200, maxRetryAfterMs: 2_000 },
     tickMs: 100,
     recoverGraceMs: 0,

@@ -90,7 +90,6 @@ export function createDrainer(
   let lastActivity = 0;
   let tick: NodeJS.Timeout | null = null;
   let delivered = 0;
-  const idleWaiters = new Set<() => void>();
 
   const mayRun = () => !stopping && haltedWhy === null && (forced > 0 || !deps.paused());
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -177,7 +176,6 @@ export function createDrainer(
             t.lanes.delete(key);
             active -= 1;
             lastActivity = clock();
-            if (active === 0) for (const w of idleWaiters) w();
             if (!stopping) setImmediate(() => pumpTarget(t));
           });
       }
