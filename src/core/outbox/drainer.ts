@@ -125,6 +125,7 @@ export function createDrainer(
       const n = write(() => store.recoverInterrupted(clock() + opts.recoverGraceMs));
       if (n > 0) log.info('interrupted deliveries will be checked before resending', { rows: n });
       haltedWhy = null;
+      recovered = true;
       return true;
     } catch (err) {
       if (!(err instanceof Halted)) log.error('recovery failed', { err });
@@ -157,7 +158,7 @@ export function createDrainer(
   function pumpTarget(t: TargetRun) {
     if ((!started && passes === 0) || !mayRun()) return;
     // Rows left in flight by a previous process must be marked maybe-applied before anything else.
-    if (!recovered && !(recovered = recover())) return;
+    if (!recovered && !recover()) return;
     try {
       if (!t.channel.configured()) return;
       if (!lease.ensure()) return;
@@ -271,7 +272,7 @@ export function createDrainer(
     start() {
       if (started) return;
       started = true;
-      recovered = recover();
+      recover();
       tick = setInterval(() => {
         if (haltedWhy !== null && active === 0) recover();
         pumpAll();
