@@ -63,6 +63,14 @@ describe('engine message handling', () => {
     expect(after.ok).toBe(true);
   });
 
+  it('changes only the fields an update names', async () => {
+    await engine.call('settings.update', { smaregi: { contractId: 'sb_a', clientId: 'client-a', storeId: '3' } });
+    await engine.call('settings.update', { smaregi: { clientId: 'client-b' } });
+    const s = (await engine.call('settings.get', {})).settings.smaregi;
+    expect(s).toMatchObject({ contractId: 'sb_a', clientId: 'client-b', storeId: '3' });
+    await expect(engine.call('settings.update', { smaregi: { nonsense: 1 } } as never)).rejects.toMatchObject({ code: 'invalid_params' });
+  });
+
   it('validates settings as a whole and keeps the previous values on a bad update', async () => {
     await engine.call('settings.update', { register: { rounding: 'round' } });
     await expect(engine.call('settings.update', { scanner: { couponCodePrefix: 'ﾃｽﾄ!' } })).rejects.toMatchObject({ code: 'invalid_params' });

@@ -33,7 +33,9 @@ export const GIFT_SALE_CODE = 'GIFTEE-SALE';
 /** The demo seed with the store's gift-sale product as 1099 (amount-only baskets are sold as it). */
 export function testSeed(): SeedObject {
   const seed = structuredClone(DEMO_SEED) as { smaregi: { products: unknown[] } } & SeedObject;
-  seed.smaregi.products = seed.smaregi.products.filter((p) => (p as { productCode: string }).productCode !== GIFT_SALE_CODE);
+  const products = seed.smaregi.products.filter((p) => (p as { productCode: string }).productCode !== GIFT_SALE_CODE);
+  seed.smaregi.products.length = 0;
+  seed.smaregi.products.push(...products);
   seed.smaregi.products.push({ productId: '1099', productCode: GIFT_SALE_CODE, productName: 'ギフト券ご利用（金額入力）', price: '0', categoryId: '9', taxDivision: '0' });
   const g = seed.giftee as { tickets: Array<{ code: string; status: string; expiresAt: string }> };
   for (const code of T.amountOff) g.tickets.push({ code, status: 'unused', expiresAt: '2099-12-31T23:59:59+09:00' });

@@ -64,15 +64,29 @@ export const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
-/** A partial update: each section may be given in part. */
+type Undefaulted<T> = T extends z.ZodDefault<infer I> ? I : T;
+type PatchShape<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<Undefaulted<S[K]>> };
+
+/**
+ * A section's fields, each optional and WITHOUT its default: zod's `.partial()` keeps `.default()`,
+ * which would fill every field the caller left out and so reset it.
+ */
+function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodObject<PatchShape<S>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    shape[key] = (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional();
+  }
+  return z.object(shape).strict() as unknown as z.ZodObject<PatchShape<S>>;
+}
+
+/** A partial update: each section may be given in part; what is left out keeps its value. */
 export const SettingsPatchSchema = z
   .object({
-    smaregi: SmaregiSettingsSchema.partial(),
-    giftee: GifteeSettingsSchema.partial(),
-    scanner: ScannerSettingsSchema.partial(),
-    register: RegisterSettingsSchema.partial(),
+    smaregi: patchOf(SmaregiSettingsSchema).optional(),
+    giftee: patchOf(GifteeSettingsSchema).optional(),
+    scanner: patchOf(ScannerSettingsSchema).optional(),
+    register: patchOf(RegisterSettingsSchema).optional(),
   })
-  .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
