@@ -40,7 +40,9 @@ export async function runCli(argv: string[]): Promise<number> {
       const dir = args.flags['data-dir'];
       if (dir === true) throw new CliError('usage', '--data-dir needs a folder');
       const dataDir = resolve(dir ?? process.env.REGISTER_COMPANION_DATA_DIR ?? join(homedir(), '.register-companion'));
-      engine = await createEngine({ dataDir, owner: 'cli', demo: args.flags['no-demo'] ? 'off' : 'auto' });
+      // One-shot: no background timers (no drainer sending while the outbox is listed, no periodic
+      // refresh); commands that need the network settle or flush explicitly.
+      engine = await createEngine({ dataDir, owner: 'cli', demo: args.flags['no-demo'] ? 'off' : 'auto', background: false });
     }
     const result = await command.run(args, engine);
     if (engine && command.flushOnExit) await engine.call('engine.flush', { timeoutMs: 3000 }).catch(() => undefined);

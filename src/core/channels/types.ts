@@ -1,4 +1,5 @@
 import type { SystemId } from '../../shared/contract/status';
+import type { Poller } from '../sync/types';
 
 /**
  * Every external system is one module behind this interface. The outbox hands it the rows queued
@@ -51,4 +52,6 @@ export interface Channel {
   deliver?(item: OutboxDelivery): Promise<DeliveryOutcome>;
   /** Requests per second this target accepts (outbox pacing). */
   readonly rateLimitPerSec?: number;
+  /** Inbound sources this system offers (transactions, stock changes, channel orders), polled by the sync engine. */
+  pollers?(): Poller[];
 }

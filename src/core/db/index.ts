@@ -31,6 +31,8 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // 32 MB page cache: bulk enqueues and catalog refreshes stay in memory until commit.
+    db.pragma('cache_size = -32000');
     migrate(db, migrations);
     return db;
   } catch (err) {

@@ -39,10 +39,7 @@ export interface OutboxOptions extends Partial<DrainerOptions> {
 
 function channelPollers(channels: Channel[]): Poller[] {
   // Channels offer inbound sources as an optional `pollers()` (Smaregi today; channel orders later).
-  return channels.flatMap((c) => {
-    const p = (c as Channel & { pollers?: () => Poller[] }).pollers;
-    return typeof p === 'function' ? p.call(c) : [];
-  });
+  return channels.flatMap((c) => c.pollers?.() ?? []);
 }
 
 /**
