@@ -98,9 +98,8 @@ describe('sync screen: a backlog drains, a failure is shown and resent', () => {
     await page.getByTestId('resend-result').getByText('1件を再送に回しました').waitFor();
   });
 
-  // Needs the engine: a queued sale keeps the store id it was made with, so fixing the setting does not
-  // fix the item and the resend fails again (or a simulator fault that answers 400 once).
-  it.skip('after the setting is fixed, resend clears the failed item', async () => {
+  // Resending after the fix renews the sale's store id from the settings (the manager's fix), once.
+  it('after the setting is fixed, resend clears the failed item', async () => {
     const { page } = app;
     await page.keyboard.press('F2');
     await page.getByTestId('smaregi-storeId').fill('1');

@@ -52,6 +52,11 @@ export interface Channel {
   deliver?(item: OutboxDelivery): Promise<DeliveryOutcome>;
   /** Requests per second this target accepts (outbox pacing). */
   readonly rateLimitPerSec?: number;
+  /**
+   * The manager fixed a setting and resends a failed item: return its payload with the fields that
+   * come from settings (e.g. the store id) taken afresh, or null to send it unchanged.
+   */
+  restamp?(kind: string, payload: unknown): unknown | null;
   /** Inbound sources this system offers (transactions, stock changes, channel orders), polled by the sync engine. */
   pollers?(): Poller[];
 }

@@ -179,7 +179,8 @@ export function createOutbox(
     handlers: {
       'outbox.list': (p) => store.list(p),
       'outbox.resend': (p) => {
-        const requeued = ctx.intake.write(() => store.resend('ids' in p ? { ids: p.ids } : { allFailed: true, target: p.target }));
+        const restamp = (row: { target: string; kind: string; payload: unknown }) => channelById.get(row.target)?.restamp?.(row.kind, row.payload) ?? null;
+        const requeued = ctx.intake.write(() => store.resend('ids' in p ? { ids: p.ids } : { allFailed: true, target: p.target }, restamp));
         if (requeued > 0) ctx.log.info('failed items put back in their place', { requeued });
         kick();
         return { requeued };

@@ -126,6 +126,9 @@ export function createOutboxStore(db: Db) {
     resendIds: db.prepare(
       "UPDATE outbox SET state = 'pending', next_attempt_at = 0, failures = 0 WHERE id = ? AND state = 'failed'",
     ),
+    failedById: db.prepare("SELECT id, target, kind, payload FROM outbox WHERE id = ? AND state = 'failed'"),
+    failedAll: db.prepare("SELECT id, target, kind, payload FROM outbox WHERE state = 'failed' AND (@target IS NULL OR target = @target)"),
+    setPayload: db.prepare('UPDATE outbox SET payload = ? WHERE id = ?'),
     resendAll: db.prepare(
       "UPDATE outbox SET state = 'pending', next_attempt_at = 0, failures = 0 WHERE state = 'failed' AND (@target IS NULL OR target = @target)",
     ),
@@ -246,9 +249,26 @@ export function createOutboxStore(db: Db) {
       return { total, items: rows.map(rowToItem) };
     },
 
-    /** failed → pending, keeping `seq`: the row goes back to its original place in its lane. */
-    resend(sel: { ids: string[] } | { allFailed: true; target: string | null }): number {
+    /**
+     * failed → pending, keeping `seq`: the row goes back to its original place in its lane. `restamp`
+     * may renew a row's payload from the current settings (the fix the manager just made).
+     */
+    resend(
+      sel: { ids: string[] } | { allFailed: true; target: string | null },
+      restamp?: (row: { target: string; kind: string; payload: unknown }) => unknown | null,
+    ): number {
       return db.transaction(() => {
+        if (restamp) {
+          const rows = (
+            'ids' in sel
+              ? sel.ids.map((id) => s.failedById.get(id)).filter(Boolean)
+              : s.failedAll.all({ target: sel.target })
+          ) as Array<{ id: string; target: string; kind: string; payload: string }>;
+          for (const r of rows) {
+            const next = restamp({ target: r.target, kind: r.kind, payload: JSON.parse(r.payload) });
+            if (next !== null && next !== undefined) s.setPayload.run(JSON.stringify(next), r.id);
+          }
+        }
         if ('ids' in sel) return sel.ids.reduce((n, id) => n + s.resendIds.run(id).changes, 0);
         return s.resendAll.run({ target: sel.target }).changes;
       })();

@@ -242,3 +242,19 @@ export function createSmaregiDeliver(client: SmaregiClient, _config: () => Smare
     }
   };
 }
+
+/**
+ * Resending after the manager fixed the store id: a sale (and its cancel) goes to the store now
+ * configured. Only the store id is renewed; the terminal id and its transaction number stay, since
+ * together they identify the sale for the check-before-resend lookup.
+ */
+export function restampSmaregiPayload(kind: string, payload: unknown, storeId: string): unknown | null {
+  if (kind !== SMAREGI_KINDS.transaction && kind !== SMAREGI_KINDS.cancel) return null;
+  const p = payload as { transaction?: Record<string, unknown>; lookup?: Record<string, unknown> };
+  if (!p?.lookup || p.lookup.storeId === storeId) return null;
+  return {
+    ...p,
+    lookup: { ...p.lookup, storeId },
+    ...(p.transaction ? { transaction: { ...p.transaction, storeId } } : {}),
+  };
+}

@@ -3,7 +3,7 @@ import type { EngineContext } from '../../context';
 import { smaregiStockPoller, smaregiTransactionsPoller, type SmaregiPollerOptions } from '../../sync/smaregi';
 import type { Poller } from '../../sync/types';
 import { createSmaregiClient, smaregiErrorText, type SmaregiClient } from './client';
-import { createSmaregiDeliver } from './deliver';
+import { createSmaregiDeliver, restampSmaregiPayload } from './deliver';
 
 export { createSmaregiClient, smaregiErrorText, type SmaregiClient } from './client';
 export {
@@ -14,6 +14,7 @@ export {
   smaregiTransactionItem,
   stockKey,
   stockMemo,
+  restampSmaregiPayload,
   type SmaregiTransactionLookup,
 } from './deliver';
 
@@ -53,6 +54,10 @@ export function createSmaregiChannel(ctx: EngineContext, opts: SmaregiChannelOpt
       }
     },
     deliver,
+    restamp: (kind, payload) => {
+      const c = config();
+      return c ? restampSmaregiPayload(kind, payload, c.storeId) : null;
+    },
     pollers: () => [smaregiTransactionsPoller(client, config, opts.poll), smaregiStockPoller(client, config, opts.poll)],
   };
 }
