@@ -129,10 +129,11 @@ export async function startBrowserHost(opts: { port: number; token: string; rend
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
         });
       });
-      // A late joiner learns the engine's connection state at once.
+      // A late joiner learns the engine's connection state at once (and why, if it cannot start).
       const state = supervisor?.state();
-      if (state === 'ready' || state === 'reconnecting' || state === 'connecting') {
-        ws.send(JSON.stringify({ kind: 'event', event: 'engine.connection', data: { state, attempt: 0 } }));
+      const fatal = supervisor?.fatalError();
+      if (state === 'ready' || state === 'reconnecting' || state === 'connecting' || (state === 'fatal' && fatal)) {
+        ws.send(JSON.stringify({ kind: 'event', event: 'engine.connection', data: { state, attempt: 0, ...(state === 'fatal' ? { error: fatal } : {}) } }));
       }
     });
   });

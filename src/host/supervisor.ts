@@ -63,8 +63,8 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
   let readyWaiters: Array<() => void> = [];
   const pending = new Map<string, Pending>();
 
-  const announce = (s: 'connecting' | 'ready' | 'reconnecting') =>
-    opts.onEvent({ kind: 'event', event: 'engine.connection', data: { state: s, attempt } });
+  const announce = (s: 'connecting' | 'ready' | 'reconnecting' | 'fatal') =>
+    opts.onEvent({ kind: 'event', event: 'engine.connection', data: { state: s, attempt, ...(s === 'fatal' && fatal ? { error: fatal } : {}) } });
 
   const fail = (p: Pending, error: ErrorBody) => p.resolve({ kind: 'reply', id: p.clientId, ok: false, error });
 
@@ -87,6 +87,7 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
         fatal = m.error ?? { code: 'internal', message: 'engine failed to start' };
         state = 'fatal';
         opts.log?.(`engine cannot start: ${fatal.message}`);
+        announce('fatal');
         return;
       }
       const parsed = EngineMessageSchema.safeParse(raw);

@@ -125,7 +125,8 @@ describe('engine supervision', () => {
     expect(spawns).toBe(1);
     expect(sup.state()).toBe('fatal');
     expect(sup.fatalError()?.code).toBe('schema_too_new');
-    expect(connection().map((c) => c.state)).toEqual(['connecting']);
+    expect(connection().map((c) => c.state)).toEqual(['connecting', 'fatal']);
+    expect(connection()[1]).toMatchObject({ error: { code: 'schema_too_new', message: expect.stringContaining('schema 999') } });
     expect(trayState(null, sup.state()).state).toBe('attention');
     // Later calls get the same answer at once, still without a restart.
     const again = await sup.call(statusGet('g'));

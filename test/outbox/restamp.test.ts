@@ -18,7 +18,7 @@ it('renews only the store id of sales and cancels, and only when it changed', ()
   const fixed = restampSmaregiPayload(SMAREGI_KINDS.transaction, bad, '1') as typeof bad;
   expect(fixed.transaction.storeId).toBe('1');
   expect(fixed.lookup).toEqual({ ...bad.lookup, storeId: '1' });
-  expect(fixed.lookup.terminalTranId).toBe('R1');
+  expect((fixed.lookup as Record<string, unknown>).terminalTranId).toBe('R1');
   expect(restampSmaregiPayload(SMAREGI_KINDS.transaction, s, '1')).toBeNull();
   expect(restampSmaregiPayload(SMAREGI_KINDS.stockSet, { storeId: '99', productId: '1', stockAmount: '1' }, '1')).toBeNull();
 });
@@ -34,20 +34,20 @@ it('a sale refused for a wrong store id is delivered to the fixed store after re
   const [id, other] = rig.enqueueAll([item, stockSet('102', 4)]);
   await rig.call('sync.now', { wait: true, timeoutMs: 10_000 });
   const failed = await rig.call('outbox.list', { state: 'failed' });
-  expect(failed.items.map((i) => i.id)).toEqual([id]);
+  expect(failed.items.map((i: any) => i.id)).toEqual([id]);
   expect(failed.items[0].lastError).toMatch(/^Smaregi 400/);
 
   // Resend before the fix: still refused, nothing applied.
   await rig.call('outbox.resend', { ids: [id] });
   await rig.call('sync.now', { wait: true, timeoutMs: 10_000 });
-  expect((await rig.call('outbox.list', { state: 'failed' })).items.map((i) => i.id)).toEqual([id]);
+  expect((await rig.call('outbox.list', { state: 'failed' })).items.map((i: any) => i.id)).toEqual([id]);
 
   await rig.engine.call('settings.update', { smaregi: { storeId: smaregiSettings(sim.url).smaregi.storeId } });
   expect(await rig.call('outbox.resend', { allFailed: true, target: 'smaregi' })).toEqual({ requeued: 1 });
   await rig.call('sync.now', { wait: true, timeoutMs: 10_000 });
   const all = (await rig.call('outbox.list', { limit: 10 })).items;
-  expect(all.find((i) => i.id === id)).toMatchObject({ state: 'sent' });
-  expect(all.find((i) => i.id === other)).toMatchObject({ state: 'sent' });
+  expect(all.find((i: any) => i.id === id)).toMatchObject({ state: 'sent' });
+  expect(all.find((i: any) => i.id === other)).toMatchObject({ state: 'sent' });
   const made = sim.state().transactions.filter((t) => t.terminalTranId === 'STORE1');
   expect(made).toHaveLength(1);
   expect(made[0].storeId).toBe('1');

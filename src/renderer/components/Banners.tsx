@@ -16,6 +16,11 @@ export function Banners() {
           {t('banner.demo')}
         </div>
       )}
+      {engine.state === 'fatal' && (
+        <div className="banner banner-fatal" data-testid="banner-fatal" role="alert">
+          {t('banner.fatal', { message: engine.error?.message ?? '' })}
+        </div>
+      )}
       {reconnecting && (
         <div className="banner banner-reconnecting" data-testid="banner-reconnecting">
           {reconnecting.attempt > 0 ? t('banner.reconnecting', { attempt: reconnecting.attempt }) : t('banner.reconnectingNoAttempt')}

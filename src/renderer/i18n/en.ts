@@ -16,6 +16,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   'banner.reconnecting': 'Reconnecting… (attempt {attempt})',
   'banner.reconnectingNoAttempt': 'Reconnecting…',
   'banner.intakeStopped': 'Intake stopped: {message}',
+  'banner.fatal': 'The app engine cannot start (it will not retry by itself): {message}',
 
   'status.giftee': 'giftee',
   'status.smaregi': 'Smaregi',

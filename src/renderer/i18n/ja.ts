@@ -17,6 +17,7 @@ export const ja = {
   'banner.reconnecting': '再接続中…（{attempt}回目）',
   'banner.reconnectingNoAttempt': '再接続中…',
   'banner.intakeStopped': '受付停止: {message}',
+  'banner.fatal': 'アプリのエンジンを起動できません（自動では再試行しません）: {message}',
 
   'status.giftee': 'giftee',
   'status.smaregi': 'スマレジ',

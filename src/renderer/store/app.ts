@@ -39,6 +39,7 @@ export const useApp = create<AppState>()(() => ({ ...initialAppState }));
 /** What the reconnecting banner shows, or null when everything is connected. */
 export function reconnectingInfo(s: Pick<AppState, 'socket' | 'socketAttempt' | 'engine'>): { attempt: number } | null {
   if (s.socket === 'reconnecting') return { attempt: s.socketAttempt };
+  if (s.engine.state === 'fatal') return null; // not coming back by itself: its own banner says why
   if (s.engine.state !== 'ready') return { attempt: s.engine.attempt };
   return null;
 }

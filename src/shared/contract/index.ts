@@ -26,8 +26,15 @@ export const events = {
   ...settingsEvents,
   ...registerEvents,
   ...syncEvents,
-  /** Sent by the host (not the engine) while the engine is down and being restarted. */
-  'engine.connection': z.object({ state: z.enum(['connecting', 'ready', 'reconnecting']), attempt: z.number().int() }),
+  /**
+   * Sent by the host (not the engine) while the engine starts or restarts; `fatal` means it cannot
+   * start at all (a newer database, a data folder in use) and will not be retried: `error` says why.
+   */
+  'engine.connection': z.object({
+    state: z.enum(['connecting', 'ready', 'reconnecting', 'fatal']),
+    attempt: z.number().int(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  }),
 } as const;
 
 export type Methods = typeof methods;
