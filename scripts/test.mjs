@@ -42,8 +42,13 @@ function vitest(name, extra) {
   }
   const report = JSON.parse(readFileSync(out, 'utf8'));
   passed += report.numPassedTests ?? 0;
-  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
-  if (!ok && !report.numFailedTests && !report.numFailedTestSuites) failed += 1;
+  let f = report.numFailedTests ?? 0;
+  // A file that failed without a failing test (an import or hook error) counts once.
+  for (const file of report.testResults ?? []) {
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) f += 1;
+  }
+  if (!ok && f === 0) f = 1;
+  failed += f;
 }
 
 if (step('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'])) passed += 1;

@@ -8,7 +8,8 @@ export interface DataDirLock {
   release(): void;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -50,7 +51,7 @@ export function lockDataDir(dataDir: string, owner: string): DataDirLock {
       } catch {
         /* half-written by a process that died: stale */
       }
-      if (held.pid && alive(held.pid)) {
+      if (held.pid && processAlive(held.pid)) {
         throw new ContractError(
           'data_dir_in_use',
           `The data folder ${dataDir} is in use by a running Register Companion (${held.owner ?? 'engine'}, pid ${held.pid}). ` +

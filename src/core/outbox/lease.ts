@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db';
+import { processAlive } from '../lock';
 
 /**
  * The drain lease: one row in `drain_lease`. The data-folder lock already keeps a second engine
@@ -21,14 +22,6 @@ interface Owner {
   token: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function createDrainLease(db: Db, opts: { ttlMs?: number; clock?: () => number } = {}): DrainLease {
   const ttl = opts.ttlMs ?? 30_000;
@@ -52,7 +45,7 @@ export function createDrainLease(db: Db, opts: { ttlMs?: number; clock?: () => n
       } catch {
         /* unreadable owner: wait for expiry */
       }
-      const deadHere = other.host === me.host && typeof other.pid === 'number' && other.pid !== me.pid && !alive(other.pid);
+      const deadHere = other.host === me.host && typeof other.pid === 'number' && other.pid !== me.pid && !processAlive(other.pid);
       if (!deadHere) return false;
     }
     write.run(owner, now + ttl);

@@ -30,13 +30,17 @@ export interface OutboxRow {
 
 const OPEN = "state IN ('pending', 'in_flight', 'failed')";
 
-export function rowToItem(r: OutboxRow): OutboxItem {
-  let payload: unknown;
+/** A stored JSON payload; text that is not JSON (never written by us) is shown as it is. */
+function parseStored(text: string): unknown {
   try {
-    payload = JSON.parse(r.payload);
+    return JSON.parse(text);
   } catch {
-    payload = r.payload;
+    return text;
   }
+}
+
+export function rowToItem(r: OutboxRow): OutboxItem {
+  const payload = parseStored(r.payload);
   return {
     id: r.id,
     target: r.target,
@@ -68,12 +72,7 @@ export interface HistoryRow {
 }
 
 export function historyToEntry(h: HistoryRow): HistoryEntry {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(h.payload);
-  } catch {
-    payload = h.payload;
-  }
+  const payload = parseStored(h.payload);
   return {
     id: h.id,
     at: h.at,

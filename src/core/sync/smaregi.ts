@@ -58,17 +58,33 @@ const defaults = (o: SmaregiPollerOptions) => ({
   pageLimit: Math.min(1000, o.pageLimit ?? 1000),
 });
 
-export function smaregiTransactionsPoller(client: SmaregiClient, config: () => SmaregiConfig | null, o: SmaregiPollerOptions = {}): Poller {
+interface WindowedSource<R extends { updDateTime: string }> {
+  name: string;
+  path: string;
+  schema: z.ZodType<R>;
+  /** Sort by the windowed field first (Smaregi's rule), then a tie-breaker. */
+  sort: string;
+  query?: Record<string, string>;
+  toItem(row: R): { key: string; kind: string; summary: string };
+}
+
+/** One Smaregi list polled by `upd_date_time` windows, rows recorded as received items. */
+function smaregiWindowedPoller<R extends { updDateTime: string }>(
+  source: WindowedSource<R>,
+  client: SmaregiClient,
+  config: () => SmaregiConfig | null,
+  o: SmaregiPollerOptions,
+): Poller {
   const d = defaults(o);
   return {
-    name: 'smaregi.transactions',
+    name: source.name,
     target: 'smaregi',
     intervalMs: d.intervalMs,
     configured: () => config() !== null,
     poll: (pc) =>
       pollWindowed(
         {
-          cursorName: 'smaregi.transactions.updDateTime',
+          cursorName: `${source.name}.updDateTime`,
           maxWindowMs: SMAREGI_MAX_WINDOW_MS,
           pageLimit: d.pageLimit,
           overlapMs: d.overlapMs,
@@ -76,73 +92,62 @@ export function smaregiTransactionsPoller(client: SmaregiClient, config: () => S
           initialLookbackMs: d.initialLookbackMs,
           format: formatJst,
           async fetch(from, to, page, limit) {
-            const rows = await client.request<unknown>('GET', '/transactions', {
+            const rows = await client.request<unknown>('GET', source.path, {
               query: {
                 'upd_date_time-from': formatJst(from),
                 'upd_date_time-to': formatJst(to),
                 store_id: config()?.storeId,
-                with_details: 'none',
-                sort: 'updDateTime,transactionHeadId',
+                ...source.query,
+                sort: source.sort,
                 limit,
                 page,
               },
             });
-            return z.array(TransactionHeadSchema).parse(rows);
+            return z.array(source.schema).parse(rows);
           },
           stamp: (r) => stampOf(r.updDateTime),
-          toItem: (r) => ({
-            key: versionKey(`smaregi.transaction:${r.transactionHeadId}`, r.updDateTime, r),
-            target: 'smaregi',
-            kind: 'smaregi.transaction',
-            summary: `取引 ${r.transactionHeadId}${r.total ? ` ${r.total}円` : ''}${r.terminalTranId ? ` (端末 ${r.terminalId ?? '?'} / ${r.terminalTranId})` : ''}${r.cancelDivision === '1' ? ' 取消' : ''}`,
-            payload: r,
-          }),
+          toItem: (r) => ({ ...source.toItem(r), target: 'smaregi', payload: r }),
         },
         pc,
       ),
   };
 }
 
+export function smaregiTransactionsPoller(client: SmaregiClient, config: () => SmaregiConfig | null, o: SmaregiPollerOptions = {}): Poller {
+  return smaregiWindowedPoller(
+    {
+      name: 'smaregi.transactions',
+      path: '/transactions',
+      schema: TransactionHeadSchema,
+      sort: 'updDateTime,transactionHeadId',
+      query: { with_details: 'none' },
+      toItem: (r) => ({
+        key: versionKey(`smaregi.transaction:${r.transactionHeadId}`, r.updDateTime, r),
+        kind: 'smaregi.transaction',
+        summary: `取引 ${r.transactionHeadId}${r.total ? ` ${r.total}円` : ''}${r.terminalTranId ? ` (端末 ${r.terminalId ?? '?'} / ${r.terminalTranId})` : ''}${r.cancelDivision === '1' ? ' 取消' : ''}`,
+      }),
+    },
+    client,
+    config,
+    o,
+  );
+}
+
 export function smaregiStockPoller(client: SmaregiClient, config: () => SmaregiConfig | null, o: SmaregiPollerOptions = {}): Poller {
-  const d = defaults(o);
-  return {
-    name: 'smaregi.stock',
-    target: 'smaregi',
-    intervalMs: d.intervalMs,
-    configured: () => config() !== null,
-    poll: (pc) =>
-      pollWindowed(
-        {
-          cursorName: 'smaregi.stock.updDateTime',
-          maxWindowMs: SMAREGI_MAX_WINDOW_MS,
-          pageLimit: d.pageLimit,
-          overlapMs: d.overlapMs,
-          settleMs: d.settleMs,
-          initialLookbackMs: d.initialLookbackMs,
-          format: formatJst,
-          async fetch(from, to, page, limit) {
-            const rows = await client.request<unknown>('GET', '/stock', {
-              query: {
-                'upd_date_time-from': formatJst(from),
-                'upd_date_time-to': formatJst(to),
-                store_id: config()?.storeId,
-                sort: 'updDateTime,productId',
-                limit,
-                page,
-              },
-            });
-            return z.array(StockRowSchema).parse(rows);
-          },
-          stamp: (r) => stampOf(r.updDateTime),
-          toItem: (r) => ({
-            key: versionKey(`smaregi.stock:${r.storeId}:${r.productId}`, r.updDateTime, r),
-            target: 'smaregi',
-            kind: 'smaregi.stock',
-            summary: `在庫 商品 ${r.productId} / 店舗 ${r.storeId}: ${r.stockAmount}`,
-            payload: r,
-          }),
-        },
-        pc,
-      ),
-  };
+  return smaregiWindowedPoller(
+    {
+      name: 'smaregi.stock',
+      path: '/stock',
+      schema: StockRowSchema,
+      sort: 'updDateTime,productId',
+      toItem: (r) => ({
+        key: versionKey(`smaregi.stock:${r.storeId}:${r.productId}`, r.updDateTime, r),
+        kind: 'smaregi.stock',
+        summary: `在庫 商品 ${r.productId} / 店舗 ${r.storeId}: ${r.stockAmount}`,
+      }),
+    },
+    client,
+    config,
+    o,
+  );
 }
