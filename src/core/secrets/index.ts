@@ -74,7 +74,7 @@ export function createKeytarStore(service = KEYCHAIN_SERVICE): SecretStore {
         await kt().findCredentials(service);
         return { available: true, message: null };
       } catch (err) {
-        return { available: false, message: err instanceof SecretStoreUnavailable ? err.message : short(err) };
+        return { available: false, message: (err instanceof SecretStoreUnavailable ? err : new SecretStoreUnavailable(short(err))).message };
       }
     },
   };
