@@ -51,6 +51,21 @@ export function formatCouponBenefit(coupon: Pick<CouponView, 'awardType' | 'awar
   }
 }
 
+/**
+ * A coupon's conditions, so the cashier sees why an amount is refused: "1,000円以上・20,000円以下・
+ * 2030-12-31まで" / "from ¥1,000 · up to ¥20,000 · until 2030-12-31". Empty when it has none.
+ */
+export function formatCouponConditions(coupon: Pick<CouponView, 'minTargetPrice' | 'maxTargetPrice' | 'endDate'>, lang: Lang): string {
+  const parts: string[] = [];
+  const yen = (v: string | null) => (v !== null && v.trim() !== '' && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : null);
+  const min = yen(coupon.minTargetPrice);
+  const max = yen(coupon.maxTargetPrice);
+  if (min !== null) parts.push(translate(lang, 'coupon.min', { value: formatYen(min, lang) }));
+  if (max !== null) parts.push(translate(lang, 'coupon.max', { value: formatYen(max, lang) }));
+  if (coupon.endDate) parts.push(translate(lang, 'coupon.until', { date: coupon.endDate.slice(0, 10) }));
+  return parts.join(translate(lang, 'coupon.sep'));
+}
+
 export function reasonText(code: ReasonCode, lang: Lang): string {
   return REASON_MESSAGES[code]?.[lang] ?? code;
 }

@@ -3,6 +3,7 @@ import {
   formatBenefit,
   formatCode,
   formatCouponBenefit,
+  formatCouponConditions,
   formatDuration,
   formatHex,
   formatYen,
@@ -99,5 +100,15 @@ describe('other formatting', () => {
       offset: 100,
     });
     expect(logQuery({ text: '', verdict: 'rejected', from: '', to: '2025-01-31' }, 0).verdict).toBe('rejected');
+  });
+});
+
+describe('formatCouponConditions', () => {
+  it('names the amount limits and the last day, and nothing when there are none', () => {
+    const c = { minTargetPrice: '1000', maxTargetPrice: '20000', endDate: '2030-12-31' };
+    expect(formatCouponConditions(c, 'ja')).toBe('1,000円以上・20,000円以下・2030-12-31まで');
+    expect(formatCouponConditions(c, 'en')).toBe('from ¥1,000 · up to ¥20,000 · until 2030-12-31');
+    expect(formatCouponConditions({ minTargetPrice: null, maxTargetPrice: '', endDate: null }, 'ja')).toBe('');
+    expect(formatCouponConditions({ minTargetPrice: '0', maxTargetPrice: 'x', endDate: '2026-03-31T23:59:59+09:00' }, 'ja')).toBe('2026-03-31まで');
   });
 });

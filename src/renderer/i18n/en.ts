@@ -61,6 +61,10 @@ export const en: { readonly [K in MessageKey]: string } = {
   'benefit.freeItemPlain': 'Free item',
   'benefit.discount': 'Discount',
 
+  'coupon.min': 'from {value}',
+  'coupon.max': 'up to {value}',
+  'coupon.until': 'until {date}',
+  'coupon.sep': ' · ',
   'register.waiting': 'Scan a gift ticket',
   'register.waitingHint': 'Use the scanner, or type the number by hand',
   'register.evaluating': 'Checking…',

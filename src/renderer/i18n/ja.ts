@@ -62,6 +62,10 @@ export const ja = {
   'benefit.freeItemPlain': '商品付与',
   'benefit.discount': '値引額',
 
+  'coupon.min': '{value}以上',
+  'coupon.max': '{value}以下',
+  'coupon.until': '{date}まで',
+  'coupon.sep': '・',
   'register.waiting': 'ギフト券をスキャンしてください',
   'register.waitingHint': 'スキャナーで読み取るか、番号を手入力してください',
   'register.evaluating': '確認中…',

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
 import type { ScanOutcome } from '../../shared/contract';
-import { formatBenefit, formatCode, formatCouponBenefit, formatTime, formatYen, parseAmount, reasonText } from '../format';
+import { formatBenefit, formatCode, formatCouponBenefit, formatCouponConditions, formatTime, formatYen, parseAmount, reasonText } from '../format';
 import { useLang, useT, type Lang, type Translate } from '../i18n';
 import { redemptionAllowed, useApp } from '../store/app';
 import { itemsTotal } from '../store/basket';
@@ -41,6 +41,11 @@ function OutcomeView({ outcome, offline, t, lang }: { outcome: ScanOutcome; offl
       {outcome.coupon && (
         <div className="outcome-coupon" data-testid="scan-coupon">
           {outcome.coupon.couponName}
+        </div>
+      )}
+      {outcome.coupon && formatCouponConditions(outcome.coupon, lang) && (
+        <div className="outcome-conditions" data-testid="scan-conditions">
+          {formatCouponConditions(outcome.coupon, lang)}
         </div>
       )}
       {outcome.benefit ? (
