@@ -7,7 +7,7 @@ export interface NewOutboxItem {
   kind: string;
   orderingKey: string;
   payload: unknown;
-  /** For absolute values (e.g. a stock level): pending rows with the same key and target collapse to this one. */
+  /** For absolute values (e.g. a stock level): pending rows of the same lane with this key collapse to this one. */
   coalesceKey?: string | null;
   /** Normally made here; callers that must name the key before enqueueing may pass one. */
   id?: string;
@@ -25,7 +25,13 @@ function prepared(db: Db) {
       ),
       // Only rows never handed to the target are replaced. One that was attempted (it may have been
       // applied) stays and is delivered in order before the newer value, so nothing it did is hidden.
-      collapse: db.prepare("DELETE FROM outbox WHERE target = ? AND coalesce_key = ? AND state = 'pending' AND attempts = 0"),
+      // Coalescing stays inside one lane (never reorders another key), and so uses the lane index:
+      // no index of its own to update on every enqueue.
+      collapse: db.prepare(
+        // (The IN term repeats the lane index's condition so SQLite may use it.)
+        `DELETE FROM outbox WHERE target = ? AND ordering_key = ? AND coalesce_key = ?
+           AND state IN ('pending', 'in_flight', 'failed') AND state = 'pending' AND attempts = 0`,
+      ),
     };
     statements.set(db, s);
   }
@@ -77,7 +83,7 @@ export function enqueue(db: Db, item: NewOutboxItem, now: Date = new Date()): st
   const id = item.id ?? newOutboxId(now.getTime());
   const coalesceKey = item.coalesceKey ?? null;
   const s = prepared(db);
-  if (coalesceKey) s.collapse.run(item.target, coalesceKey);
+  if (coalesceKey) s.collapse.run(item.target, item.orderingKey, coalesceKey);
   s.insert.run(id, item.target, item.kind, item.orderingKey, coalesceKey, JSON.stringify(item.payload), iso(now));
   return id;
 }

@@ -32,7 +32,6 @@ export const outbox: Migration = {
     CREATE INDEX outbox_state ON outbox(target, state, next_attempt_at);
     -- Lanes: the head of (target, ordering_key) among rows not yet sent.
     CREATE INDEX outbox_open ON outbox(target, ordering_key, seq) WHERE state IN ('pending', 'in_flight', 'failed');
-    CREATE INDEX outbox_coalesce ON outbox(target, coalesce_key) WHERE coalesce_key IS NOT NULL AND state = 'pending';
 
     -- What was sent and received, for the manager's history screen.
     CREATE TABLE sync_history (
