@@ -53,3 +53,9 @@ const child = electron
 if (!electron) process.stderr.write('Electron is not available here: starting browser mode.\n');
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));
+// `npm start` runs us under a shell that does not pass npm's SIGTERM on: when our parent goes
+// away, stop the app too rather than keep the port and the data folder.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 1000).unref();

@@ -58,6 +58,11 @@ async function main() {
   };
   process.on('SIGINT', () => void quit());
   process.on('SIGTERM', () => void quit());
+  // Orphaned (the launcher was killed): stop rather than hold the port and the data folder.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void quit();
+  }, 1000).unref();
 }
 
 void main().catch((err) => {

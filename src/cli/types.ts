@@ -17,6 +17,13 @@ export interface CliCommand {
   longRunning?: boolean;
   /** Queues outgoing changes (e.g. a sale): give the outbox one bounded delivery attempt before exiting. */
   flushOnExit?: boolean;
+  /**
+   * The flags it understands (besides --data-dir, --no-demo, --help). A mistyped flag (`--amout`)
+   * must fail loudly, never be ignored: a redeem against the wrong basket costs money.
+   */
+  flags?: readonly string[];
+  /** How many words it takes after its name, at most (e.g. 1 for `scan RAW`). */
+  maxPositionals?: number;
   run(args: ParsedArgs, engine: Engine | null): Promise<unknown>;
 }
 

@@ -31,6 +31,9 @@ import { createSettingsStore } from './settings';
 import { createStatusModule } from './status';
 import { APP_VERSION } from './version';
 
+/** A catalog older than this is refreshed by `settle` (the app refreshes it on this period). */
+const CATALOG_STALE_MS = 10 * 60_000;
+
 export interface EngineOptions {
   dataDir: string;
   /** 'auto': start the built-in simulators with demo data when Smaregi is not configured. */
@@ -53,7 +56,11 @@ export interface Engine {
   /** Handles one raw message from a host: always answers, never throws. */
   handle(message: unknown): Promise<ReplyEnvelope>;
   onEvent(listener: (event: EventEnvelope) => void): () => void;
-  /** Waits for the first connectivity probe and, with an empty cache, the first catalog load (CLI one-shots). */
+  /**
+   * For one-shot engines (the CLI), what the background would have done by now: probe connectivity,
+   * load the catalog if it is missing or older than its refresh period, and settle redemptions a
+   * crash left open (a consumed ticket gets its sale recorded).
+   */
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -193,7 +200,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       },
       async settle() {
         await connectivity.checkNow();
-        if (catalog.status().refreshedAt === null) await catalog.refresh().catch(() => undefined);
+        const refreshed = catalog.status().refreshedAt;
+        if (refreshed === null || Date.now() - Date.parse(refreshed) > CATALOG_STALE_MS) await catalog.refresh().catch(() => undefined);
+        await redemption.resolveOpen();
       },
       async stop() {
         if (stopped) return;

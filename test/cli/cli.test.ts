@@ -68,6 +68,26 @@ describe('support CLI', () => {
     expect(r.json.connectivity.smaregi).toBe('online');
   });
 
+  it('connect-sim loads the catalog from the Smaregi it now points at', async () => {
+    const r = await cli(['connect-sim', '--urls', JSON.stringify(urls), '--data-dir', dir]);
+    expect(r.json.catalog).toMatchObject({ coupons: 7, products: 13, lastError: null });
+    const status = await cli(['catalog', '--data-dir', dir]);
+    expect(status.json.refreshedAt).toBe(r.json.catalog.refreshedAt);
+  });
+
+  it('refuses mistyped options and stray arguments instead of ignoring them', async () => {
+    const typo = await cli(['scan', '411000101307401981868241', '--amout', '3000', '--data-dir', dir]);
+    expect(typo.code).toBe(64);
+    expect(typo.json.error.message).toMatch(/Unknown option --amout/);
+    const extra = await cli(['redeem', '411000101307401981868241', '411000101307401981868241', '--data-dir', dir]);
+    expect(extra.code).toBe(64);
+    expect(extra.json.error.message).toMatch(/Too many arguments/);
+    const file = await cli(['status', '--data-dir', join(root, 'package.json')]);
+    expect(file.json.error).toMatchObject({ code: 'usage', message: expect.stringMatching(/must be a folder/) });
+    const badUrls = await cli(['connect-sim', '--urls', '{"smaregi":"ftp://x"}', '--data-dir', dir]);
+    expect(badUrls.json.error.message).toMatch(/smaregi: must be an http\(s\) URL/);
+  });
+
   it('fails with a JSON error and a non-zero exit on bad input', async () => {
     const bad = await cli(['connect-sim', '--urls', '{not json', '--data-dir', dir]);
     expect(bad.code).not.toBe(0);

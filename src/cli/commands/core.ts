@@ -3,7 +3,13 @@ import { requestJson } from '../../core/http';
 import { SIM_CREDENTIALS } from '../../sim/credentials';
 import { CliError, flagString, type CliCommand } from '../types';
 
-const UrlsSchema = z.record(z.string(), z.url({ protocol: /^https?$/ }));
+/** The systems `connect-sim` knows how to point the settings at. */
+const UrlsSchema = z
+  .object({
+    smaregi: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    giftee: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  })
+  .strict();
 
 /** Reads the contract id, client id and first store from a Smaregi simulator, when it says. */
 async function smaregiSimFacts(url: string): Promise<{ contractId?: string; clientId?: string; storeIds: string[] }> {
@@ -21,6 +27,8 @@ export const coreCommands: CliCommand[] = [
     name: 'status',
     usage: 'status — engine health, online state, schema version',
     engine: true,
+    flags: [],
+    maxPositionals: 0,
     async run(_args, engine) {
       await engine!.settle();
       const status = await engine!.call('status.get', {});
@@ -33,6 +41,8 @@ export const coreCommands: CliCommand[] = [
     usage: 'sim start [--seed FILE] — start every simulator, print {"system": baseUrl}, run until SIGTERM',
     engine: false,
     longRunning: true,
+    flags: ['seed'],
+    maxPositionals: 1,
     async run(args) {
       if (args.positionals[0] !== 'start') throw new CliError('usage', 'Usage: sim start [--seed FILE]');
       const seedFile = flagString(args, 'seed');
@@ -48,6 +58,11 @@ export const coreCommands: CliCommand[] = [
       };
       process.on('SIGTERM', () => void stop());
       process.on('SIGINT', () => void stop());
+      // Started through npm (whose shell does not pass SIGTERM on): stop when the parent goes away.
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent) void stop();
+      }, 1000).unref();
       return undefined;
     },
   },
@@ -55,15 +70,22 @@ export const coreCommands: CliCommand[] = [
     name: 'connect-sim',
     usage: 'connect-sim --urls \'{"smaregi":"http://127.0.0.1:P","giftee":"http://127.0.0.1:Q"}\' — point settings at running simulators with their test credentials',
     engine: true,
+    flags: ['urls'],
+    maxPositionals: 0,
     async run(args, engine) {
       const raw = flagString(args, 'urls');
       if (!raw) throw new CliError('usage', 'connect-sim needs --urls JSON (the line printed by `sim start`)');
-      let urls: Record<string, string>;
+      let json: unknown;
       try {
-        urls = UrlsSchema.parse(JSON.parse(raw));
-      } catch (err) {
-        throw new CliError('usage', `--urls must be a JSON object of system → http(s) URL (${(err as Error).message.split('\n')[0]})`);
+        json = JSON.parse(raw);
+      } catch {
+        throw new CliError('usage', '--urls must be JSON, e.g. the line `sim start` printed: {"smaregi":"http://127.0.0.1:P","giftee":"http://127.0.0.1:Q"}');
       }
+      const parsed = UrlsSchema.safeParse(json);
+      if (!parsed.success) {
+        throw new CliError('usage', `--urls: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);
+      }
+      const urls = parsed.data as Record<string, string>;
       const patch: Parameters<NonNullable<typeof engine>['call']>[1] & object = {};
       const current = (await engine!.call('settings.get', {})).settings;
       const out: Record<string, unknown> = {};
@@ -88,7 +110,21 @@ export const coreCommands: CliCommand[] = [
       for (const system of ['smaregi', 'giftee'] as const) {
         if (urls[system]) out[system] = await engine!.call('settings.testConnection', { system });
       }
-      return { connected: urls, settings: { smaregi: view.settings.smaregi, giftee: view.settings.giftee }, tests: out };
+      // The catalog now comes from the newly connected Smaregi (its cache belongs to the old one).
+      const catalog = urls.smaregi ? await engine!.call('catalog.refresh', {}) : await engine!.call('catalog.status', {});
+      return { connected: urls, settings: { smaregi: view.settings.smaregi, giftee: view.settings.giftee }, tests: out, catalog };
+    },
+  },
+  {
+    name: 'catalog',
+    usage: 'catalog [refresh] — the cached Smaregi coupons and products; refresh reloads them now',
+    engine: true,
+    flags: [],
+    maxPositionals: 1,
+    async run(args, engine) {
+      const sub = args.positionals[0];
+      if (sub !== undefined && sub !== 'refresh') throw new CliError('usage', 'Usage: catalog [refresh]');
+      return sub === 'refresh' ? engine!.call('catalog.refresh', {}) : engine!.call('catalog.status', {});
     },
   },
 ];

@@ -63,6 +63,8 @@ export const registerCommands: CliCommand[] = [
     name: 'scan',
     usage: 'scan RAW [--amount YEN] [--items CODE,...]   dry run: classify and check a scan against a basket; nothing is consumed',
     engine: true,
+    flags: ['amount', 'items'],
+    maxPositionals: 1,
     async run(args, engine) {
       const e = need(engine);
       const raw = rawArg(args, 'scan');
@@ -76,6 +78,8 @@ export const registerCommands: CliCommand[] = [
     usage: 'redeem RAW [--amount YEN] [--items CODE,...]   redeem a giftee ticket online (verify, consume, record the sale)',
     engine: true,
     flushOnExit: true,
+    flags: ['amount', 'items'],
+    maxPositionals: 1,
     async run(args, engine) {
       const e = need(engine);
       const raw = rawArg(args, 'redeem');

@@ -267,10 +267,12 @@ export async function createSimServer<S>(opts: SimServerOptions<S>): Promise<Sim
     const method = (req.method ?? 'GET').toUpperCase();
     const { text, tooLarge } = await readBody(req);
     const headers = flattenHeaders(req.headers);
+    const control = url.pathname === '/__sim' || url.pathname.startsWith('/__sim/');
+    // Control bodies are always JSON, whatever a hand-typed `curl -d` says its content type is.
     const parsed: ParsedBody = tooLarge
       ? { ok: false, error: `request body larger than ${MAX_BODY_BYTES} bytes`, tooLarge: true }
-      : parseBody(text, headers['content-type']);
-    if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) {
+      : parseBody(text, control ? 'application/json' : headers['content-type']);
+    if (control) {
       send(res, handleSim(method, url.pathname, parsed));
       return;
     }
