@@ -69,6 +69,12 @@ describe('engine message handling', () => {
     const s = (await engine.call('settings.get', {})).settings.smaregi;
     expect(s).toMatchObject({ contractId: 'sb_a', clientId: 'client-b', storeId: '3' });
     await expect(engine.call('settings.update', { smaregi: { nonsense: 1 } } as never)).rejects.toMatchObject({ code: 'invalid_params' });
+    // Values that could only fail later, at Smaregi, are refused now with the field named.
+    for (const bad of [{ storeId: 'abc' }, { terminalId: '-5' }, { contractId: 'my contract' }]) {
+      await expect(engine.call('settings.update', { smaregi: bad })).rejects.toMatchObject({ code: 'invalid_params', message: expect.stringContaining(`smaregi.${Object.keys(bad)[0]}`) });
+    }
+    await expect(engine.call('settings.update', { register: { giftSaleProductCode: '' } })).rejects.toMatchObject({ code: 'invalid_params' });
+    expect((await engine.call('settings.get', {})).settings.smaregi.storeId).toBe('3');
   });
 
   it('validates settings as a whole and keeps the previous values on a bad update', async () => {

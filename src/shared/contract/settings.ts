@@ -9,13 +9,16 @@ const url = z.url({ protocol: /^https?$/ });
  */
 export const CredentialSourceSchema = z.enum(['keychain', 'simulator']);
 
+/** Smaregi ids are strings of digits (storeId ≤ 15 digits, terminalId ≤ 9); empty = not set yet. */
+const digits = (max: number) => z.string().regex(new RegExp(`^\\d{0,${max}}$`), `digits only, at most ${max}`);
+
 export const SmaregiSettingsSchema = z.object({
-  contractId: z.string().max(64).default(''),
-  clientId: z.string().max(128).default(''),
+  contractId: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, - and _ only').default(''),
+  clientId: z.string().max(128).regex(/^[\x21-\x7e]*$/, 'no spaces').default(''),
   idBaseUrl: url.or(z.literal('')).default(''),
   apiBaseUrl: url.or(z.literal('')).default(''),
-  storeId: z.string().max(20).default(''),
-  terminalId: z.string().max(9).default(''),
+  storeId: digits(15).default(''),
+  terminalId: digits(9).default(''),
   credentialSource: CredentialSourceSchema.default('keychain'),
 });
 
@@ -52,7 +55,7 @@ export const RegisterSettingsSchema = z.object({
    * Smaregi product used for the sale line when the cashier types only an amount: Smaregi needs a
    * product on every line. Register one such product (e.g. 「ギフト券ご利用」, price 0) in Smaregi.
    */
-  giftSaleProductCode: z.string().max(20).default('GIFTEE-SALE'),
+  giftSaleProductCode: z.string().min(1).max(20).default('GIFTEE-SALE'),
 });
 
 export const SettingsSchema = z.object({
