@@ -46,10 +46,18 @@ export function queryString(query: Query | undefined): string {
 
 /**
  * Thin client for the Smaregi Platform API: client-credentials token per contract (cached, renewed
- * 60 s before expiry and once on a 401), JSON requests, paging. Errors are `HttpError`s.
+ * 60 s before expiry and once on a 401, one token request at a time), JSON requests, paging.
+ * Errors are `HttpError`s.
  */
 export function createSmaregiClient(config: () => SmaregiConfig | null, opts: { timeoutMs?: number } = {}): SmaregiClient {
   let token: { value: string; expiresAt: number; key: string } | null = null;
+  /**
+   * The token request under way, shared by every caller that needs a token meanwhile (single
+   * flight): concurrent first calls, or several requests refused with 401 at once, cost one token.
+   */
+  let inflight: { key: string; promise: Promise<string> } | null = null;
+  /** Bumped by reset(): a token request begun before it must not install its (stale) token. */
+  let generation = 0;
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
   const cfg = (): SmaregiConfig => {
@@ -58,10 +66,7 @@ export function createSmaregiClient(config: () => SmaregiConfig | null, opts: { 
     return c;
   };
 
-  async function getToken(force = false): Promise<string> {
-    const c = cfg();
-    const key = `${c.idBaseUrl}|${c.contractId}|${c.clientId}`;
-    if (!force && token && token.key === key && Date.now() < token.expiresAt - 60_000) return token.value;
+  async function fetchToken(c: SmaregiConfig, key: string, gen: number): Promise<string> {
     const secret = await c.clientSecret();
     if (!secret) throw new HttpError('status', 'Smaregi client secret is not set (設定 → スマレジ)', 401);
     const basic = Buffer.from(`${c.clientId}:${secret}`).toString('base64');
@@ -73,26 +78,38 @@ export function createSmaregiClient(config: () => SmaregiConfig | null, opts: { 
       timeoutMs,
     });
     const ttl = Number(res.body.expires_in) || 3600;
-    token = { value: res.body.access_token, expiresAt: Date.now() + ttl * 1000, key };
-    return token.value;
+    if (gen === generation) token = { value: res.body.access_token, expiresAt: Date.now() + ttl * 1000, key };
+    return res.body.access_token;
+  }
+
+  /**
+   * A valid token. `rejected` is the token a request was just refused with (401): a new one is
+   * fetched unless another caller has already replaced it.
+   */
+  function getToken(rejected?: string): Promise<string> {
+    const c = cfg();
+    const key = `${c.idBaseUrl}|${c.contractId}|${c.clientId}`;
+    if (token && token.key === key && token.value !== rejected && Date.now() < token.expiresAt - 60_000) return Promise.resolve(token.value);
+    if (inflight && inflight.key === key) return inflight.promise;
+    const gen = generation;
+    const promise = fetchToken(c, key, gen).finally(() => {
+      if (inflight?.promise === promise) inflight = null;
+    });
+    inflight = { key, promise };
+    return promise;
   }
 
   async function request<T>(method: NonNullable<HttpRequest['method']>, path: string, o: { query?: Query; json?: unknown; timeoutMs?: number } = {}): Promise<T> {
     const c = cfg();
     const url = `${c.apiBaseUrl.replace(/\/$/, '')}/${encodeURIComponent(c.contractId)}/pos${path}${queryString(o.query)}`;
-    const send = async (force: boolean) =>
-      requestJson<T>({
-        method,
-        url,
-        headers: { authorization: `Bearer ${await getToken(force)}` },
-        json: o.json,
-        timeoutMs: o.timeoutMs ?? timeoutMs,
-      });
+    const send = (bearer: string) =>
+      requestJson<T>({ method, url, headers: { authorization: `Bearer ${bearer}` }, json: o.json, timeoutMs: o.timeoutMs ?? timeoutMs });
+    const bearer = await getToken();
     try {
-      return (await send(false)).body;
+      return (await send(bearer)).body;
     } catch (err) {
-      // An expired or revoked token: fetch a new one and repeat the call once.
-      if (err instanceof HttpError && err.kind === 'status' && err.status === 401) return (await send(true)).body;
+      // An expired or revoked token: get a new one (shared with other callers refused meanwhile) and repeat the call once.
+      if (err instanceof HttpError && err.kind === 'status' && err.status === 401) return (await send(await getToken(bearer))).body;
       throw err;
     }
   }
@@ -109,5 +126,13 @@ export function createSmaregiClient(config: () => SmaregiConfig | null, opts: { 
     }
   }
 
-  return { request, listAll, reset: () => (token = null) };
+  return {
+    request,
+    listAll,
+    reset: () => {
+      token = null;
+      inflight = null;
+      generation += 1;
+    },
+  };
 }
