@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/core/channels/types';
 import { HttpError } from '../../src/core/http';
 import { backoffCeilingMs, classifyFailure, createRateGate, DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../../src/core/outbox';
-import { toDeliveryError } from '../../src/core/channels/smaregi/deliver';
+import { isOurTransaction, saleIdentity, toDeliveryError } from '../../src/core/channels/smaregi/deliver';
 
 const policyArb: fc.Arbitrary<BackoffPolicy> = fc
   .record({ baseMs: fc.integer({ min: 1, max: 10_000 }), capMs: fc.integer({ min: 1, max: 3_600_000 }), maxRetryAfterMs: fc.integer({ min: 0, max: 7_200_000 }) })
@@ -161,5 +161,50 @@ describe('outbox ids', () => {
       }),
     );
     expect(new Set(Array.from({ length: 1000 }, () => newOutboxId(0))).size).toBe(1000);
+  });
+});
+
+describe('is a found Smaregi transaction ours (check-before-resend)', () => {
+  const lookup = { storeId: '1', terminalId: '1', terminalTranId: '7', terminalTranDateTime: '2026-03-01T10:02:00+09:00' };
+  const ours = saleIdentity(lookup, { ...lookup, total: '1000', subtotal: '1000', memo: 'giftee X / redemption r-1', details: [] });
+  const found = {
+    transactionHeadId: '55',
+    storeId: '1',
+    terminalId: '1',
+    terminalTranId: '7',
+    terminalTranDateTime: '2026-03-01T10:02:00+09:00',
+    total: '1000',
+    subtotal: '1000',
+    memo: 'giftee X / redemption r-1',
+    cancelDivision: '0',
+  };
+
+  it('matches on the reference and every field we sent (the time in any offset, amounts as numbers)', () => {
+    expect(isOurTransaction(found, ours)).toBe(true);
+    expect(isOurTransaction({ ...found, terminalTranDateTime: '2026-03-01T01:02:00Z', total: '1000.0' }, ours)).toBe(true);
+  });
+
+  it('another register’s sale with the same terminal and number is not ours', () => {
+    expect(isOurTransaction({ ...found, terminalTranDateTime: '2026-03-01T10:00:00+09:00' }, ours)).toBe(false);
+    expect(isOurTransaction({ ...found, total: '500' }, ours)).toBe(false);
+    expect(isOurTransaction({ ...found, subtotal: '1200' }, ours)).toBe(false);
+    expect(isOurTransaction({ ...found, memo: 'giftee Y / redemption r-2' }, ours)).toBe(false);
+    expect(isOurTransaction({ ...found, storeId: '2' }, ours)).toBe(false);
+    expect(isOurTransaction({ ...found, terminalTranId: '8' }, ours)).toBe(false);
+  });
+
+  it('a candidate that cannot be confirmed (a compared field missing) is not adopted', () => {
+    expect(isOurTransaction({ ...found, total: null }, ours)).toBe(false);
+    expect(isOurTransaction({ ...found, terminalTranDateTime: null }, ours)).toBe(false);
+    expect(isOurTransaction({ ...found, storeId: undefined }, ours)).toBe(false);
+  });
+
+  it('the memo is compared only when we wrote one; a cancel without the sale body compares the reference and time', () => {
+    const noMemo = saleIdentity(lookup, { total: '1000', subtotal: '1000' });
+    expect(isOurTransaction({ ...found, memo: null }, noMemo)).toBe(true);
+    const cancelOnly = saleIdentity(lookup, null);
+    expect(cancelOnly).toEqual(lookup);
+    expect(isOurTransaction({ ...found, total: '1' }, cancelOnly)).toBe(true);
+    expect(isOurTransaction({ ...found, terminalTranDateTime: '2026-03-01T10:02:01+09:00' }, cancelOnly)).toBe(false);
   });
 });

@@ -16,7 +16,7 @@ export { enqueue, newOutboxId, type NewOutboxItem } from './enqueue';
 export { backoffCeilingMs, retryDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export { classifyFailure, type FailureVerdict } from './classify';
 export { createRateGate, type RateGate } from './rate-gate';
-export { createOutboxStore, type OutboxRow, type OutboxStore } from './store';
+export { createOutboxStore, priorInLane, type OutboxRow, type OutboxStore } from './store';
 export { createDrainLease, type DrainLease } from './lease';
 export { rateLimitKey, PAUSED_KEY } from './meta';
 

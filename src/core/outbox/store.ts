@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HistoryEntry, OutboxItem, OutboxState, TargetCounts } from '../../shared/contract/sync';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db';
 
 /**
@@ -322,4 +323,33 @@ export function createOutboxStore(db: Db) {
       return out;
     },
   };
+}
+
+// Prepared once per connection (a channel reads its lanes through this without a whole store).
+const laneStatements = new WeakMap<Db, { seqOf: Statement; prior: Statement }>();
+
+/**
+ * The latest row of `kind` queued before row `beforeId` in the same lane (e.g. the sale a cancel
+ * voids, and the id the target gave it). Walks back from `beforeId` by seq: the earlier row is
+ * usually close behind, and sent rows are outside the lane index.
+ */
+export function priorInLane(db: Db, beforeId: string, kind: string): { state: OutboxState; remoteRef: string | null; payload: unknown } | null {
+  let s = laneStatements.get(db);
+  if (!s) {
+    s = {
+      seqOf: db.prepare('SELECT seq, target, ordering_key FROM outbox WHERE id = ?'),
+      // NOT INDEXED: walk the rowid backwards from the cancel instead of every sent row of the target.
+      prior: db.prepare(
+        `SELECT state, remote_ref, payload FROM outbox NOT INDEXED
+          WHERE seq < @seq AND target = @target AND ordering_key = @key AND kind = @kind ORDER BY seq DESC LIMIT 1`,
+      ),
+    };
+    laneStatements.set(db, s);
+  }
+  const me = s.seqOf.get(beforeId) as { seq: number; target: string; ordering_key: string } | undefined;
+  if (!me) return null;
+  const r = s.prior.get({ seq: me.seq, target: me.target, key: me.ordering_key, kind }) as
+    | { state: OutboxState; remote_ref: string | null; payload: string }
+    | undefined;
+  return r ? { state: r.state, remoteRef: r.remote_ref, payload: parseStored(r.payload) } : null;
 }

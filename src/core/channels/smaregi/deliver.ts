@@ -9,8 +9,9 @@ import { smaregiErrorText, type SmaregiClient } from './client';
 /*
  * Delivery of smaregi.* outbox rows. Smaregi documents no idempotency header, so every write that
  * may have happened already (`maybeApplied`) is check-then-act: look for our own reference first
- * (the transaction's terminalId + terminalTranId; the stock change's memo carrying our outbox id)
- * and only write when it is not there. Absolute stock values are naturally idempotent.
+ * (a transaction with our terminalId + terminalTranId AND the content we sent; the stock change's
+ * memo carrying our outbox id) and only write when it is not there. Absolute stock values are
+ * naturally idempotent.
  */
 
 export const SMAREGI_KINDS = {
@@ -37,15 +38,22 @@ const StockPayloadSchema = z.object({ storeId: id, productId: id, stockAmount: i
 
 const CreatedSchema = z.looseObject({ transactionHeadId: z.union([z.string(), z.number()]).transform(String) });
 const StockAnswerSchema = z.looseObject({ stockHistory: z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) }).nullish() });
+const text = z.union([z.string(), z.number()]).transform(String);
 const FoundSchema = z.array(
   z.looseObject({
-    transactionHeadId: z.union([z.string(), z.number()]).transform(String),
-    terminalId: z.union([z.string(), z.number()]).transform(String).nullish(),
-    terminalTranId: z.string().nullish(),
-    storeId: z.union([z.string(), z.number()]).transform(String).nullish(),
-    cancelDivision: z.string().nullish(),
+    transactionHeadId: text,
+    terminalId: text.nullish(),
+    terminalTranId: text.nullish(),
+    terminalTranDateTime: z.string().nullish(),
+    storeId: text.nullish(),
+    total: text.nullish(),
+    subtotal: text.nullish(),
+    memo: z.string().nullish(),
+    cancelDivision: text.nullish(),
   }),
 );
+export type FoundTransaction = z.infer<typeof FoundSchema>[number];
+const FOUND_FIELDS = 'transactionHeadId,storeId,terminalId,terminalTranId,terminalTranDateTime,total,subtotal,memo,cancelDivision';
 const ChangesSchema = z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String), memo: z.string().nullish() }));
 
 /** The memo we put on every stock change: our outbox id, so a retry can find it. */
@@ -114,27 +122,69 @@ function parsePayload<T>(schema: z.ZodType<T>, item: OutboxDelivery): T {
   return r.data;
 }
 
-/** Finds our transaction by the register's own reference (terminalId + terminalTranId). */
+/**
+ * What identifies a sale we sent: the register's reference plus the content we control. Two
+ * registers set up with the same terminal id both number their sales 1, 2, 3…, so the reference
+ * alone can name another register's sale; the content (time to the second, amounts, and the memo
+ * when we wrote one — a redemption's memo carries its redemption id) tells them apart.
+ */
+export interface SaleIdentity extends SmaregiTransactionLookup {
+  total?: string;
+  subtotal?: string;
+  memo?: string;
+}
+
+/** The identity of a sale from its lookup and (when known) the POST body we send. */
+export function saleIdentity(lookup: SmaregiTransactionLookup, transaction?: Record<string, unknown> | null): SaleIdentity {
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  const memo = str(transaction?.memo);
+  return {
+    ...lookup,
+    ...(str(transaction?.total) !== undefined ? { total: str(transaction?.total) } : {}),
+    ...(str(transaction?.subtotal) !== undefined ? { subtotal: str(transaction?.subtotal) } : {}),
+    ...(memo ? { memo } : {}),
+  };
+}
+
+/**
+ * Whether a transaction found in Smaregi is the one we sent (pure). Every field we compare must be
+ * there and equal: a candidate we cannot confirm is not adopted (adopting another register's sale
+ * would lose ours; a second POST of ours is the lesser harm, and the lookup makes that rare).
+ */
+export function isOurTransaction(found: FoundTransaction, id: SaleIdentity): boolean {
+  const num = (a: string | null | undefined, b: string) => a != null && a.trim() !== '' && Number(a) === Number(b);
+  const at = found.terminalTranDateTime ? Date.parse(found.terminalTranDateTime) : Number.NaN;
+  return (
+    found.storeId === id.storeId &&
+    found.terminalId === id.terminalId &&
+    found.terminalTranId === id.terminalTranId &&
+    Number.isFinite(at) &&
+    Math.floor(at / 1000) === Math.floor(Date.parse(id.terminalTranDateTime) / 1000) &&
+    (id.total === undefined || num(found.total, id.total)) &&
+    (id.subtotal === undefined || num(found.subtotal, id.subtotal)) &&
+    (id.memo === undefined || found.memo === id.memo)
+  );
+}
+
+/** Finds our transaction: same register reference and the same content we sent (see isOurTransaction). */
 export async function findTransaction(
   client: SmaregiClient,
-  lookup: SmaregiTransactionLookup,
+  id: SaleIdentity,
 ): Promise<{ transactionHeadId: string; cancelDivision: string | null } | null> {
-  const at = Date.parse(lookup.terminalTranDateTime);
+  const at = Date.parse(id.terminalTranDateTime);
   const day = 24 * 3600_000;
   const rows = FoundSchema.parse(
     await client.listAll('/transactions', {
       'terminal_tran_date_time-from': formatJst(at - day),
       'terminal_tran_date_time-to': formatJst(at + day),
-      store_id: lookup.storeId,
-      terminal_id: lookup.terminalId,
-      fields: 'transactionHeadId,storeId,terminalId,terminalTranId,terminalTranDateTime,cancelDivision',
+      store_id: id.storeId,
+      terminal_id: id.terminalId,
+      fields: FOUND_FIELDS,
       sort: 'terminalTranDateTime',
     }),
   );
-  // terminal_id may be ignored by the server: match on our reference here, not on the filter.
-  const hit = rows.find(
-    (r) => r.terminalTranId === lookup.terminalTranId && String(r.terminalId ?? '') === lookup.terminalId && (r.storeId == null || r.storeId === lookup.storeId),
-  );
+  // The filters may be ignored by the server: match here, on the reference and the content.
+  const hit = rows.find((r) => isOurTransaction(r, id));
   return hit ? { transactionHeadId: hit.transactionHeadId, cancelDivision: hit.cancelDivision ?? null } : null;
 }
 
@@ -154,7 +204,19 @@ export async function findStockChange(client: SmaregiClient, productId: string, 
   return null;
 }
 
-export function createSmaregiDeliver(client: SmaregiClient, _config: () => SmaregiConfig | null) {
+/** The sale row queued before a cancel in the cancel's lane (the sale it voids), as the outbox holds it. */
+export interface LaneSale {
+  state: string;
+  remoteRef: string | null;
+  payload: unknown;
+}
+
+export interface SmaregiDeliverDeps {
+  /** The latest `smaregi.transaction` row before `item` in its lane, or null. */
+  laneSale?(item: OutboxDelivery): LaneSale | null;
+}
+
+export function createSmaregiDeliver(client: SmaregiClient, deps: SmaregiDeliverDeps = {}) {
   async function step<T>(write: boolean, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -167,7 +229,7 @@ export function createSmaregiDeliver(client: SmaregiClient, _config: () => Smare
     const p = parsePayload(TransactionPayloadSchema, item);
     const ref = `${p.lookup.terminalId}/${p.lookup.terminalTranId}`;
     if (item.maybeApplied) {
-      const found = await step(false, () => findTransaction(client, p.lookup));
+      const found = await step(false, () => findTransaction(client, saleIdentity(p.lookup, p.transaction)));
       if (found) return { ok: true, remoteRef: found.transactionHeadId, summary: `取引 ${ref} → ${found.transactionHeadId}（送信済みを確認）` };
     }
     const body = await step(true, () => client.request<unknown>('POST', '/transactions', { json: p.transaction }));
@@ -179,22 +241,35 @@ export function createSmaregiDeliver(client: SmaregiClient, _config: () => Smare
     return { ok: true, remoteRef: created.data.transactionHeadId, summary: `取引 ${ref} → ${created.data.transactionHeadId}` };
   }
 
+  /**
+   * The id of the sale to cancel: the one the payload names; else the id our own sale got when its
+   * row (in this lane, delivered before this cancel) was sent; else looked up by the sale's
+   * reference and content — never just "some sale with this terminal and number".
+   */
+  async function saleToCancel(item: OutboxDelivery, p: z.infer<typeof CancelPayloadSchema>): Promise<{ headId: string; cancelled: boolean | null }> {
+    if (p.transactionHeadId) return { headId: p.transactionHeadId, cancelled: null };
+    const sale = deps.laneSale?.(item) ?? null;
+    if (sale?.state === 'sent' && sale.remoteRef && /^\d{1,15}$/.test(sale.remoteRef)) return { headId: sale.remoteRef, cancelled: null };
+    const body = TransactionPayloadSchema.safeParse(sale?.payload);
+    const ref = `${p.lookup.terminalId}/${p.lookup.terminalTranId}`;
+    const found = await step(false, () => findTransaction(client, saleIdentity(p.lookup, body.success ? body.data.transaction : null)));
+    if (!found) throw new DeliveryError('permanent', `取引 ${ref} がスマレジに見つかりません / transaction ${ref} is not in Smaregi`);
+    return { headId: found.transactionHeadId, cancelled: found.cancelDivision === '1' };
+  }
+
   async function cancel(item: OutboxDelivery): Promise<DeliveryOutcome> {
     const p = parsePayload(CancelPayloadSchema, item);
     const ref = `${p.lookup.terminalId}/${p.lookup.terminalTranId}`;
-    let headId = p.transactionHeadId ?? null;
-    let cancelled: boolean | null = null;
-    if (!headId) {
-      const found = await step(false, () => findTransaction(client, p.lookup));
-      if (!found) throw new DeliveryError('permanent', `取引 ${ref} がスマレジに見つかりません / transaction ${ref} is not in Smaregi`);
-      headId = found.transactionHeadId;
-      cancelled = found.cancelDivision === '1';
-    } else if (item.maybeApplied) {
-      const one = await step(false, () => client.request<{ cancelDivision?: string }>('GET', `/transactions/${encodeURIComponent(headId!)}`));
-      cancelled = one?.cancelDivision === '1';
+    const target = await saleToCancel(item, p);
+    const headId = target.headId;
+    let cancelled = target.cancelled;
+    // Smaregi refuses a second cancel: when a cancel may have landed (or we never read the sale), look first.
+    if (cancelled === null && (item.maybeApplied || !p.transactionHeadId)) {
+      const one = await step(false, () => client.request<{ cancelDivision?: string | number }>('GET', `/transactions/${encodeURIComponent(headId)}`));
+      cancelled = String(one?.cancelDivision ?? '') === '1';
     }
     if (cancelled) return { ok: true, remoteRef: headId, summary: `取引 ${ref} (${headId}) 取消済み` };
-    await step(true, () => client.request('POST', `/transactions/${encodeURIComponent(headId!)}/cancel`, { json: {} }));
+    await step(true, () => client.request('POST', `/transactions/${encodeURIComponent(headId)}/cancel`, { json: {} }));
     return { ok: true, remoteRef: headId, summary: `取引 ${ref} (${headId}) 取消` };
   }
 

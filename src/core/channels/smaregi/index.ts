@@ -3,7 +3,8 @@ import type { EngineContext } from '../../context';
 import { smaregiStockPoller, smaregiTransactionsPoller, type SmaregiPollerOptions } from '../../sync/smaregi';
 import type { Poller } from '../../sync/types';
 import { createSmaregiClient, smaregiErrorText, type SmaregiClient } from './client';
-import { createSmaregiDeliver, restampSmaregiPayload } from './deliver';
+import { priorInLane } from '../../outbox/store';
+import { createSmaregiDeliver, restampSmaregiPayload, SMAREGI_KINDS } from './deliver';
 
 export { createSmaregiClient, smaregiErrorText, type SmaregiClient } from './client';
 export {
@@ -15,6 +16,9 @@ export {
   stockKey,
   stockMemo,
   restampSmaregiPayload,
+  isOurTransaction,
+  saleIdentity,
+  type SaleIdentity,
   type SmaregiTransactionLookup,
 } from './deliver';
 
@@ -38,7 +42,10 @@ export interface SmaregiChannelOptions {
 export function createSmaregiChannel(ctx: EngineContext, opts: SmaregiChannelOptions = {}): SmaregiChannel {
   const config = () => ctx.smaregiConfig();
   const client = createSmaregiClient(config, { timeoutMs: opts.timeoutMs });
-  const deliver = createSmaregiDeliver(client, config);
+  const deliver = createSmaregiDeliver(client, {
+    // A cancel voids the sale queued before it in its lane: the id Smaregi gave that sale is ours for sure.
+    laneSale: (item) => priorInLane(ctx.db, item.id, SMAREGI_KINDS.transaction),
+  });
   return {
     id: 'smaregi',
     client,
