@@ -59,6 +59,17 @@ describe('CLI: outbox, sync now, resend', () => {
     expect(failed.json.items[0].lastError).toContain('Smaregi 400');
     expect((await cli(['outbox', '--state', 'sent'])).json.items[0]).toMatchObject({ id: ids[0], remoteRef: expect.stringMatching(/^\d+$/) });
 
+    // An id that is not a failed item (unknown, or already sent) is an error naming it; nothing is requeued.
+    const unknown = await cli(['resend', ids[1], 'no-such-id']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.json.error.code).toBe('not_found');
+    expect(unknown.json.error.message).toContain('no-such-id');
+    expect(unknown.json.error.message).not.toContain(ids[1]);
+    const sent = await cli(['resend', ids[0]]);
+    expect(sent.code).not.toBe(0);
+    expect(sent.json.error).toMatchObject({ code: 'not_found', message: expect.stringContaining(ids[0]) });
+    expect((await cli(['outbox', '--state', 'failed'])).json.items.map((i: any) => i.id)).toEqual([ids[1]]);
+
     expect((await cli(['resend', ids[1]])).json).toEqual({ requeued: 1 });
     expect((await cli(['outbox', '--state', 'pending'])).json.items.map((i: any) => i.id)).toEqual([ids[1], ids[2]]);
     expect((await cli(['resend', '--all-failed'])).json).toEqual({ requeued: 0 });

@@ -76,7 +76,10 @@ describe('lanes', () => {
     expect(store.dueHeads('smaregi', now, 10).map((h) => h.id)).toEqual([b1, c1]);
     expect(store.list({ state: 'failed', target: null, limit: 10, offset: 0 }).items[0]).toMatchObject({ id: a1, lastError: 'Smaregi 400: bad', attempts: 1 });
 
-    expect(store.resend({ ids: [a1] })).toBe(1);
+    // All or nothing: an id that is not a failed row (a2 is pending, the other unknown) requeues nothing.
+    expect(store.resend({ ids: [a1, a2, 'no-such-id'] })).toEqual({ requeued: 0, notFailed: [a2, 'no-such-id'] });
+    expect(store.get(a1)?.state).toBe('failed');
+    expect(store.resend({ ids: [a1] })).toEqual({ requeued: 1, notFailed: [] });
     expect(store.dueHeads('smaregi', now, 10).map((h) => h.id)).toEqual([a1, b1, c1]);
     expect(store.laneHead('smaregi', 'stock:1:101')?.id).toBe(a1);
   });

@@ -180,7 +180,15 @@ export function createOutbox(
       'outbox.list': (p) => store.list(p),
       'outbox.resend': (p) => {
         const restamp = (row: { target: string; kind: string; payload: unknown }) => channelById.get(row.target)?.restamp?.(row.kind, row.payload) ?? null;
-        const requeued = ctx.intake.write(() => store.resend('ids' in p ? { ids: p.ids } : { allFailed: true, target: p.target }, restamp));
+        const { requeued, notFailed } = ctx.intake.write(() => store.resend('ids' in p ? { ids: p.ids } : { allFailed: true, target: p.target }, restamp));
+        if (notFailed.length > 0) {
+          // All or nothing: a mistyped id must not go unnoticed while the others are requeued.
+          throw new ContractError(
+            'not_found',
+            `再送できるのは失敗した項目だけです。見つからないか失敗していない ID: ${notFailed.join(', ')}（何も再送していません） / not failed items (unknown, or not in the failed state): ${notFailed.join(', ')}; nothing was requeued`,
+            { ids: notFailed },
+          );
+        }
         if (requeued > 0) ctx.log.info('failed items put back in their place', { requeued });
         kick();
         return { requeued };

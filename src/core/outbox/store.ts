@@ -251,26 +251,31 @@ export function createOutboxStore(db: Db) {
 
     /**
      * failed → pending, keeping `seq`: the row goes back to its original place in its lane. `restamp`
-     * may renew a row's payload from the current settings (the fix the manager just made).
+     * may renew a row's payload from the current settings (the fix the manager just made). By ids it
+     * is all or nothing: when any id is not a failed row (unknown, or pending/sent already), nothing
+     * is requeued and those ids come back in `notFailed`.
      */
     resend(
       sel: { ids: string[] } | { allFailed: true; target: string | null },
       restamp?: (row: { target: string; kind: string; payload: unknown }) => unknown | null,
-    ): number {
+    ): { requeued: number; notFailed: string[] } {
       return db.transaction(() => {
+        const ids = 'ids' in sel ? [...new Set(sel.ids)] : [];
+        const rows = (
+          'ids' in sel ? ids.map((id) => s.failedById.get(id)).filter(Boolean) : s.failedAll.all({ target: sel.target })
+        ) as Array<{ id: string; target: string; kind: string; payload: string }>;
+        if ('ids' in sel && rows.length !== ids.length) {
+          const found = new Set(rows.map((r) => r.id));
+          return { requeued: 0, notFailed: ids.filter((id) => !found.has(id)) };
+        }
         if (restamp) {
-          const rows = (
-            'ids' in sel
-              ? sel.ids.map((id) => s.failedById.get(id)).filter(Boolean)
-              : s.failedAll.all({ target: sel.target })
-          ) as Array<{ id: string; target: string; kind: string; payload: string }>;
           for (const r of rows) {
             const next = restamp({ target: r.target, kind: r.kind, payload: JSON.parse(r.payload) });
             if (next !== null && next !== undefined) s.setPayload.run(JSON.stringify(next), r.id);
           }
         }
-        if ('ids' in sel) return sel.ids.reduce((n, id) => n + s.resendIds.run(id).changes, 0);
-        return s.resendAll.run({ target: sel.target }).changes;
+        const requeued = 'ids' in sel ? ids.reduce((n, id) => n + s.resendIds.run(id).changes, 0) : s.resendAll.run({ target: sel.target }).changes;
+        return { requeued, notFailed: [] };
       })();
     },
 
