@@ -50,32 +50,47 @@ describe('percent off (割引) with the store rounding', () => {
   });
 });
 
-describe('free item (商品付与)', () => {
-  it('gives the granted products; the discount is their salesPrice', () => {
+describe('free item (商品付与): "at its price"', () => {
+  it('the granted product at its regular price; the discount is that price less what the coupon sells it for', () => {
     const c = coupon({
       awardType: '3',
       awardValue: '0',
-      items: [item({ type: '2', division: '2', itemId: '300', salesPrice: '450' }), item({ type: '1', itemId: '100' })],
+      items: [item({ type: '2', division: '2', itemId: '300', salesPrice: '0' }), item({ type: '1', itemId: '100' })],
     });
     const b = computeBenefit(c, 2000, 'floor', productById);
     expect(BenefitSchema.parse(b)).toEqual(b);
+    // クッキー is 450 yen in the catalog, given for 0: a 450 yen benefit, not 0.
     expect(b).toEqual({ awardType: '3', awardValue: '0', discountYen: 450, freeItems: [{ productId: '300', name: 'クッキー', price: 450 }] });
   });
 
-  it("falls back to the product's price when salesPrice is not given", () => {
-    const c = coupon({ awardType: '3', items: [item({ type: '2', itemId: '200', salesPrice: null })] });
-    expect(computeBenefit(c, 0, 'floor', productById)).toMatchObject({ discountYen: 1500, freeItems: [{ productId: '200', name: 'マグカップ', price: 1500 }] });
+  it('a granted product sold at a reduced price: the discount is the difference', () => {
+    const c = coupon({ awardType: '3', items: [item({ type: '2', itemId: '200', salesPrice: '500' })] });
+    expect(computeBenefit(c, 0, 'floor', productById)).toMatchObject({ discountYen: 1000, freeItems: [{ productId: '200', name: 'マグカップ', price: 1500 }] });
   });
 
-  it('several granted products add up; a product missing from the catalog keeps its id and salesPrice', () => {
+  it('no salesPrice given: given for free, the discount is the full price', () => {
+    const c = coupon({ awardType: '3', items: [item({ type: '2', itemId: '200', salesPrice: null })] });
+    expect(computeBenefit(c, 0, 'floor', productById)).toMatchObject({ discountYen: 1500, freeItems: [{ productId: '200', price: 1500 }] });
+  });
+
+  it('a salesPrice above the regular price is no benefit, never a negative one', () => {
+    const c = coupon({ awardType: '3', items: [item({ type: '2', itemId: '101', salesPrice: '450' })] });
+    expect(computeBenefit(c, 0, 'floor', productById)).toMatchObject({ discountYen: 0, freeItems: [{ productId: '101', price: 300 }] });
+  });
+
+  it('several granted products add up; one missing from the catalog is added at its salesPrice with no known benefit', () => {
     const c = coupon({
       awardType: '3',
-      items: [item({ type: '2', itemId: '101', salesPrice: '300' }), item({ type: '2', itemId: '999', salesPrice: '250' })],
+      items: [item({ type: '2', itemId: '101', salesPrice: '0' }), item({ type: '2', itemId: '200', salesPrice: '0' }), item({ type: '2', itemId: '999', salesPrice: '250' })],
     });
     const b = computeBenefit(c, 100, 'floor', productById);
-    expect(b.discountYen).toBe(550);
-    expect(b.freeItems.map((f) => f.productId)).toEqual(['101', '999']);
-    expect(b.freeItems[1].name).toContain('999');
+    expect(b.discountYen).toBe(1800);
+    expect(b.freeItems.map((f) => [f.productId, f.price])).toEqual([
+      ['101', 300],
+      ['200', 1500],
+      ['999', 250],
+    ]);
+    expect(b.freeItems[2].name).toContain('999');
   });
 
   it('granted items naming a category or group code are left out (no single product to hand over)', () => {
@@ -126,13 +141,16 @@ describe('properties', () => {
     );
   });
 
-  it('free items: discount is the integer, non-negative sum of the free items', () => {
+  it('free items: the discount is Σ max(0, regular price − salesPrice), within the free lines’ value', () => {
+    const granted = fc.array(fc.tuple(fc.constantFrom('100', '101', '200', '300'), fc.integer({ min: 0, max: 3_000 })), { maxLength: 5 });
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 5 }), amount, (prices, amt) => {
-        const c = coupon({ awardType: '3', items: prices.map((p, i) => item({ type: '2', itemId: String(500 + i), salesPrice: String(p) })) });
+      fc.property(granted, amount, (g, amt) => {
+        const c = coupon({ awardType: '3', items: g.map(([id, p]) => item({ type: '2', itemId: id, salesPrice: String(p) })) });
         const b = computeBenefit(c, amt, 'floor', productById);
-        expect(b.discountYen).toBe(prices.reduce((s, p) => s + p, 0));
-        expect(Number.isInteger(b.discountYen) && b.discountYen >= 0).toBe(true);
+        const regular = (id: string) => Number(productById(id)!.price);
+        expect(b.discountYen).toBe(g.reduce((s, [id, p]) => s + Math.max(0, regular(id) - p), 0));
+        expect(b.freeItems.map((f) => f.price)).toEqual(g.map(([id]) => regular(id)));
+        expect(b.discountYen).toBeLessThanOrEqual(b.freeItems.reduce((s, f) => s + f.price, 0));
       }),
     );
   });
