@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import Database from 'better-sqlite3';
 import { runCli } from '../../src/cli/index';
+import { DB_FILE } from '../../src/core/db';
 import { startSimulators, type RunningSimulators } from '../../src/sim/index';
 import type { GifteeState } from '../../src/sim/giftee';
 import { PRODUCT, T, testSeed } from './helpers';
@@ -89,6 +91,37 @@ describe('CLI scan / redeem against simulators started from a seed file', () => 
     const again = await cli('redeem', T.amountOff[0], '--amount', '1500', ...data());
     expect(again.json).toMatchObject({ verdict: 'rejected', reason: 'ticket_used', status: 'rejected', redemptionId: null });
     expect(consumptions().filter((c) => c.code === T.amountOff[0])).toHaveLength(1);
+  });
+
+  it('scan shows the benefit redeem records: amount above the items, free item; an amount below the items is an error', async () => {
+    // 10 % off, a 330 yen gift box scanned, 5,000 yen typed: the amount is the sale total.
+    const args = [T.percentOff, '--items', '4573580001126', '--amount', '5000', ...data()];
+    const dry = await cli('scan', ...args);
+    expect(dry.json).toMatchObject({ verdict: 'ok', couponId: '102', benefit: { discountYen: 500 } });
+    const r = await cli('redeem', ...args);
+    expect(r.json).toMatchObject({ status: 'redeemed', benefit: { discountYen: 500 } });
+    expect(consumptions().find((c) => c.code === T.percentOff)).toMatchObject({ amount: 500 });
+    // The Smaregi transaction queued for the sale carries the same discount. (Read from the queue: a
+    // one-shot CLI engine keeps its drain lease after it stops, so in this single test process the
+    // next CLI run cannot deliver for 30 s; test/redemption/basket-benefit.test.ts checks delivery.)
+    const db = new Database(join(dir, 'data', DB_FILE), { readonly: true });
+    try {
+      const rows = db.prepare("SELECT payload FROM outbox WHERE kind = 'smaregi.transaction'").all() as Array<{ payload: string }>;
+      const tx = rows.map((row) => JSON.parse(row.payload).transaction).find((t) => String(t.memo).includes(r.json.redemptionId));
+      expect(tx).toMatchObject({ subtotal: '5000', couponDiscount: '500', total: '4500', coupons: [{ couponId: '102', discountPrice: '500' }] });
+    } finally {
+      db.close();
+    }
+
+    // Demo coupon 103: a drip bag (980 yen) given for free (its redemption: basket-benefit.test.ts).
+    expect((await cli('scan', T.freeItem, ...data())).json).toMatchObject({ verdict: 'ok', benefit: { awardType: '3', discountYen: 980 } });
+
+    for (const command of ['scan', 'redeem']) {
+      const low = await cli(command, T.amountOff[3], '--items', PRODUCT.coffee, '--amount', '1000', ...data());
+      expect(low.code).not.toBe(0);
+      expect(low.json.error).toMatchObject({ code: 'invalid_params' });
+    }
+    expect(consumptions().filter((c) => c.code === T.amountOff[3])).toHaveLength(0);
   });
 
   it('redeem while giftee is offline: blocked, nothing consumed', async () => {

@@ -30,13 +30,13 @@ export const T = {
 export const PRODUCT = { coffee: '4573580001010', dripBag: '4573580001027', cookie: '4573580001072' };
 export const GIFT_SALE_CODE = 'GIFTEE-SALE';
 
-/** The demo seed with the store's gift-sale product as 1099 (amount-only baskets are sold as it). */
-export function testSeed(): SeedObject {
+/** The demo seed with the store's gift-sale product as 1099 (amount-only baskets are sold as it), or without any (`giftSale: false`). */
+export function testSeed(opts: { giftSale?: boolean } = {}): SeedObject {
   const seed = structuredClone(DEMO_SEED) as { smaregi: { products: unknown[] } } & SeedObject;
   const products = seed.smaregi.products.filter((p) => (p as { productCode: string }).productCode !== GIFT_SALE_CODE);
   seed.smaregi.products.length = 0;
   seed.smaregi.products.push(...products);
-  seed.smaregi.products.push({ productId: '1099', productCode: GIFT_SALE_CODE, productName: 'ギフト券ご利用（金額入力）', price: '0', categoryId: '9', taxDivision: '0' });
+  if (opts.giftSale !== false) seed.smaregi.products.push({ productId: '1099', productCode: GIFT_SALE_CODE, productName: 'ギフト券ご利用（金額入力）', price: '0', categoryId: '9', taxDivision: '0' });
   const g = seed.giftee as { tickets: Array<{ code: string; status: string; expiresAt: string }> };
   for (const code of T.amountOff) g.tickets.push({ code, status: 'unused', expiresAt: '2099-12-31T23:59:59+09:00' });
   return seed;
@@ -83,10 +83,12 @@ async function configure(engine: Engine, urls: { smaregi: string; giftee: string
 
 /**
  * Real simulators + an engine on a temp SQLite folder, configured for them, with the catalog
- * loaded and giftee's state known. `gifteeUrl` overrides where the engine looks for giftee.
+ * loaded and giftee's state known. `gifteeUrl` overrides where the engine looks for giftee;
+ * `beforeEngine` runs before the engine first starts (e.g. to make Smaregi fail from the start).
  */
-export async function harness(opts: { seed?: SeedObject; gifteeUrl?: string } = {}): Promise<Harness> {
+export async function harness(opts: { seed?: SeedObject; gifteeUrl?: string; beforeEngine?: (sims: RunningSimulators) => void } = {}): Promise<Harness> {
   const sims = await startSimulators({ seed: opts.seed ?? testSeed() });
+  opts.beforeEngine?.(sims);
   const dir = mkdtempSync(join(tmpdir(), 'rc-'));
   const secrets = createMemorySecretStore();
   const events: EventEnvelope[] = [];

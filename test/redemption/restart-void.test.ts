@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../src/core/db';
-import { buildSalePlan, createRedemptionStore } from '../../src/core/redemption';
+import { buildSalePlan, createRedemptionStore, resolveBasket } from '../../src/core/redemption';
 import { SIM_CREDENTIALS } from '../../src/sim/credentials';
 import { harness, T, waitFor, type Harness } from './helpers';
 
@@ -22,13 +22,9 @@ describe('attempts left open by a crash are settled at the next start', () => {
     const [consumedCode, untouchedCode] = [T.amountOff[30], T.amountOff[31]];
     const basket = { amount: 2000, items: [] };
     const outcome = await h.engine.call('scan.evaluate', { raw: consumedCode, basket });
-    const plan = buildSalePlan({
-      basket,
-      basketAmount: 2000,
-      benefit: outcome.benefit!,
-      coupon: { couponId: '101', couponName: outcome.coupon!.couponName },
-      giftSaleProduct: { productId: '1099', productCode: 'GIFTEE-SALE', name: 'ギフト券ご利用（金額入力）' },
-    });
+    const sale = resolveBasket(basket, { productCode: 'GIFTEE-SALE', product: { productId: '1099', productCode: 'GIFTEE-SALE', name: 'ギフト券ご利用（金額入力）' } });
+    if (!sale.ok) throw new Error('basket');
+    const plan = buildSalePlan({ basket: sale, benefit: outcome.benefit!, coupon: { couponId: '101', couponName: outcome.coupon!.couponName } });
     if (!plan.ok) throw new Error('plan');
     await h.engine.stop();
 

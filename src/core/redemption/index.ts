@@ -17,11 +17,12 @@ import { normalizeScan } from '../scan/normalize';
 import { logCsv, logCsvFilename } from './csv';
 import { evaluateScan, type Evaluation, type RedemptionCatalog } from './evaluate';
 import { formatJst, queryBound } from './jst';
-import { buildSalePlan, smaregiTransactionBody, type GiftSaleProduct, type TransactionLookup } from './sale';
+import { buildSalePlan, smaregiTransactionBody, type TransactionLookup } from './sale';
 import { createRedemptionStore, parsePlan, type AttemptRow, type AttemptState, type LogFilter } from './store';
 
 export { evaluateScan, type RedemptionCatalog, type Evaluation } from './evaluate';
 export { buildSalePlan, smaregiTransactionBody, type SalePlan, type SaleLine } from './sale';
+export { resolveBasket, basketProblemMessage, type SaleBasket, type BasketProblem, type GiftSaleProduct } from './basket';
 export { csvField, toCsv, logCsv, logCsvFilename, CSV_BOM } from './csv';
 export { createRedemptionStore, nextTerminalTranId, type AttemptRow, type AttemptPlan } from './store';
 
@@ -146,6 +147,11 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
     if (catalog.status().refreshedAt === null) await catalog.ready();
   }
 
+  /** settings.register.giftSaleProductCode, or the default when it is blank. */
+  function giftSaleProductCode(): string {
+    return ctx.settings.get().register.giftSaleProductCode.trim() || DEFAULT_GIFT_SALE_PRODUCT_CODE;
+  }
+
   function evaluate(raw: string, basket: Basket): Evaluation {
     const s = ctx.settings.get();
     return evaluateScan(raw, basket, {
@@ -153,16 +159,10 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
       now: ctx.now(),
       rounding: s.register.rounding,
       couponCodePrefix: s.scanner.couponCodePrefix,
+      giftSaleProductCode: giftSaleProductCode(),
       gifteeBlocked: gifteeBlocked(),
       redeemedHere: (code) => store.redeemedForCode(code) !== undefined,
     });
-  }
-
-  function giftSaleProduct(): GiftSaleProduct | null {
-    const configured = (ctx.settings.get().register as { giftSaleProductCode?: unknown }).giftSaleProductCode;
-    const code = typeof configured === 'string' && configured.trim() ? configured.trim() : DEFAULT_GIFT_SALE_PRODUCT_CODE;
-    const p = catalog.productByCode(code);
-    return p ? { productId: p.productId, productCode: p.productCode, name: p.productName } : null;
   }
 
   // ---- the redemption log ---------------------------------------------------------------------
@@ -211,6 +211,7 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
     ctx.emit('redemption.logged', entry);
   }
 
+  /** The amount a ticket was checked against (`basketAmount` is the basket rule's sale total whenever the basket can be sold). */
   function amountOf(o: ScanOutcome, basket: Basket): number | null {
     return o.kind === 'giftee' || o.kind === 'coupon' ? basketAmount(basket) : null;
   }
@@ -516,29 +517,19 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
     // 2. Reachability: giftee unreachable → refused before anything is sent.
     if (giftee.configured() && connectivity.state('giftee') !== 'online') await connectivity.checkNow('giftee');
     const ev = evaluate(raw, basket);
-    if (ev.outcome.verdict !== 'ok' || !ev.verdict?.ok) {
-      const o = !giftee.configured() && ev.outcome.reason === 'offline' ? { ...ev.outcome, message: NOT_CONFIGURED_MESSAGE } : ev.outcome;
-      return refuse(source, o, basket);
+    if (ev.outcome.verdict !== 'ok' || !ev.verdict?.ok || !ev.basket) {
+      const notConfigured = !giftee.configured() && ev.outcome.reason === 'offline' && catalog.status().refreshedAt !== null;
+      return refuse(source, notConfigured ? { ...ev.outcome, message: NOT_CONFIGURED_MESSAGE } : ev.outcome, basket);
     }
 
-    // 3. The sale it would record (known before anything is consumed).
-    const planned = buildSalePlan({
-      basket,
-      basketAmount: ev.verdict.amount,
-      benefit: ev.verdict.benefit,
-      coupon: ev.verdict.coupon,
-      giftSaleProduct: giftSaleProduct(),
-    });
+    // 3. The sale it would record (known before anything is consumed): the lines and amount the
+    //    rules were checked on (`resolveBasket`, which already refused a basket that cannot be sold).
+    const planned = buildSalePlan({ basket: ev.basket, benefit: ev.verdict.benefit, coupon: ev.verdict.coupon });
     if (!planned.ok) {
       throw new ContractError(
         'invalid_params',
         'お会計の内容がありません。金額を入力するか商品をスキャンしてください / Nothing to sell: type the amount or scan the products first',
       );
-    }
-    if (planned.plan.lines.some((l) => !l.productId)) {
-      log.warn('amount-only sale without a gift-sale product: Smaregi will refuse its line until one is registered', {
-        code: DEFAULT_GIFT_SALE_PRODUCT_CODE,
-      });
     }
 
     // The Smaregi transaction will need these; a bad setting must stop us before anything is consumed.
@@ -608,17 +599,19 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
   async function redeem(raw: string, source: ScanSource, basket: Basket): Promise<RedemptionResult> {
     await catalogReady();
     await settleConnectivity();
-    const ev = evaluate(raw, basket);
-    if (ev.scan.kind !== 'giftee') {
-      // Only a giftee ticket can be consumed. A coupon code names a coupon, not a ticket.
-      const o: ScanOutcome =
-        ev.outcome.verdict === 'ok'
-          ? { ...ev.outcome, verdict: 'rejected', reason: 'not_gift_ticket', message: ev.scan.kind === 'coupon' ? COUPON_CODE_MESSAGE : reasonMessage('not_gift_ticket') }
-          : ev.outcome;
-      return refuse(source, o, basket);
+    const scan = classifyScan(normalizeScan(raw), { couponCodePrefix: ctx.settings.get().scanner.couponCodePrefix });
+    if (scan.kind === 'giftee') {
+      // Evaluated inside, after any open attempt of this code is settled and giftee is probed.
+      return track(withLock(scan.code, () => redeemTicket(scan.code, raw, source, basket)));
     }
-    const code = ev.scan.code;
-    return track(withLock(code, () => redeemTicket(code, raw, source, basket)));
+    // Only a giftee ticket can be consumed: anything else is certainly not one (even without a
+    // catalog). A coupon code names a coupon; a refusal about that coupon is still said.
+    const ev = evaluate(raw, basket);
+    const o: ScanOutcome =
+      ev.outcome.verdict === 'rejected'
+        ? ev.outcome
+        : { ...ev.outcome, verdict: 'rejected', reason: 'not_gift_ticket', message: scan.kind === 'coupon' ? COUPON_CODE_MESSAGE : reasonMessage('not_gift_ticket') };
+    return refuse(source, o, basket);
   }
 
   // ---- void -----------------------------------------------------------------------------------

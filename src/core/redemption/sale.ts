@@ -1,4 +1,5 @@
-import type { Basket, Benefit } from '../../shared/contract/register';
+import type { Benefit } from '../../shared/contract/register';
+import type { SaleBasket, SaleLine } from './basket';
 
 /*
  * The sale a redemption records, as pure functions: which lines, what discount, and the Smaregi
@@ -6,14 +7,7 @@ import type { Basket, Benefit } from '../../shared/contract/register';
  * total = subtotal − couponDiscount, every number a string.
  */
 
-export interface SaleLine {
-  productId: string;
-  productCode: string;
-  name: string;
-  /** Unit price in yen. */
-  price: number;
-  quantity: number;
-}
+export type { SaleLine, GiftSaleProduct } from './basket';
 
 export interface SalePlan {
   couponId: string;
@@ -22,45 +16,25 @@ export interface SalePlan {
   subtotal: number;
   discount: number;
   total: number;
-  /** The amount the coupon rules were checked against (typed amount, else Σ items). */
+  /** The amount the coupon rules were checked against (the basket's sale total, free items excluded). */
   basketAmount: number;
 }
-
-/** The product an amount-only basket is sold as (see docs/redemption.md). */
-export interface GiftSaleProduct {
-  productId: string;
-  productCode: string;
-  name: string;
-}
-
-export const GIFT_SALE_LINE_NAME = 'ギフト券ご利用（金額入力）';
 
 export type PlanProblem = 'nothing_to_sell';
 
 /**
- * Lines: the scanned items; with no items, one line for the typed amount (sold as the store's
- * gift-sale product, or an unnamed line when the store has none); then the coupon's free items
- * (商品付与), which are part of the sale and paid for by the coupon. The discount never exceeds
- * the subtotal.
+ * Lines: the basket's lines (`resolveBasket`: the items, and the typed amount's uncovered part as
+ * the gift-sale product), then the coupon's free items (商品付与) at their regular price, which the
+ * coupon discount pays (less what the coupon sells them for). The discount is the benefit: the
+ * basket rule keeps an amount / percent discount within the basket amount, and a free item's
+ * within its own line, so it never exceeds the subtotal (capped anyway, as Smaregi requires).
  */
 export function buildSalePlan(input: {
-  basket: Basket;
-  basketAmount: number;
+  basket: SaleBasket;
   benefit: Benefit;
   coupon: { couponId: string; couponName: string };
-  giftSaleProduct: GiftSaleProduct | null;
 }): { ok: true; plan: SalePlan } | { ok: false; problem: PlanProblem } {
-  const lines: SaleLine[] = input.basket.items.map((i) => ({
-    productId: i.productId,
-    productCode: i.productCode,
-    name: i.name,
-    price: i.price,
-    quantity: i.quantity,
-  }));
-  if (lines.length === 0 && input.basket.amount !== null && input.basket.amount > 0) {
-    const p = input.giftSaleProduct;
-    lines.push({ productId: p?.productId ?? '', productCode: p?.productCode ?? '', name: p?.name ?? GIFT_SALE_LINE_NAME, price: input.basket.amount, quantity: 1 });
-  }
+  const lines: SaleLine[] = input.basket.lines.map((l) => ({ ...l }));
   for (const f of input.benefit.freeItems) {
     lines.push({ productId: f.productId, productCode: '', name: f.name, price: f.price, quantity: 1 });
   }
@@ -76,7 +50,7 @@ export function buildSalePlan(input: {
       subtotal,
       discount,
       total: subtotal - discount,
-      basketAmount: input.basketAmount,
+      basketAmount: input.basket.amount,
     },
   };
 }
