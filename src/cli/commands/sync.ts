@@ -3,6 +3,9 @@ import { CliError, flagInt, flagString, type CliCommand, type ParsedArgs } from 
 
 /** The outbox and sync commands: `outbox`, `sync now|pause|resume|progress|history|rate-limit`, `resend`. */
 
+/** Default bound of `sync now --wait`. */
+export const SYNC_NOW_TIMEOUT_MS = 60_000;
+
 function need<T>(engine: T | null): T {
   if (!engine) throw new CliError('internal', 'this command needs the engine');
   return engine;
@@ -45,14 +48,16 @@ export const syncCommands: CliCommand[] = [
   },
   {
     name: 'sync',
-    usage: 'sync now [--wait] [--timeout MS] | sync pause | sync resume | sync progress | sync history [--text T] [--direction sent|received] [--target NAME] [--limit N] | sync throughput | sync rate-limit TARGET [PER_SEC|default]',
+    usage: 'sync now [--wait] [--timeout MS (default 60000)] | sync pause | sync resume | sync progress | sync history [--text T] [--direction sent|received] [--target NAME] [--limit N] | sync throughput | sync rate-limit TARGET [PER_SEC|default]',
     engine: true,
     run: async (args, engine) => {
       const e = need(engine);
       const [sub, ...rest] = args.positionals;
       switch (sub) {
         case 'now':
-          return e.call('sync.now', { wait: args.flags.wait === true || args.flags.wait === 'true', timeoutMs: flagInt(args, 'timeout') ?? 60_000 });
+          // --wait: until nothing pending or in flight could still go out (retries included), at most
+          // --timeout (a modest minute by default, so a support session is never stuck for long).
+          return e.call('sync.now', { wait: args.flags.wait === true || args.flags.wait === 'true', timeoutMs: flagInt(args, 'timeout') ?? SYNC_NOW_TIMEOUT_MS });
         case 'pause':
           return e.call('sync.pause', {});
         case 'resume':

@@ -36,8 +36,17 @@ export interface Drainer {
   stop(): Promise<void>;
   /** Look for due work on every target (or one) now. */
   pump(target?: string): void;
-  /** Deliver what is due until nothing is left to do now or the time is up. */
-  drainOnce(timeoutMs: number, opts: { force: boolean; resetDelays: boolean }): Promise<{ delivered: number }>;
+  /**
+   * Deliver what is due until nothing is left to do now or the time is up. With `untilIdle`, also
+   * wait for rows whose retry comes due before the time is up (backoff, Retry-After, the grace of a
+   * recovered row): return only when nothing is pending or in flight that could still go out.
+   */
+  drainOnce(
+    timeoutMs: number,
+    opts: { force: boolean; resetDelays: boolean; restartBackoff?: boolean; untilIdle?: boolean },
+  ): Promise<{ delivered: number }>;
+  /** Whether the background loop runs (start() was called): a one-shot engine has none. */
+  running(): boolean;
   /** The network came back for this target: retry waiting rows at once. */
   online(target: string): void;
   active(): number;
@@ -259,11 +268,15 @@ export function createDrainer(
     for (const t of runs.values()) pumpTarget(t);
   }
 
-  function somethingDue(now: number): boolean {
+  /**
+   * Whether a pending lane head of a configured target comes due by `by` (rows behind a failed
+   * head cannot go out, so they do not count).
+   */
+  function workDueBy(by: number): boolean {
     for (const t of runs.values()) {
       if (!t.channel.configured()) continue;
       const due = store.nextDueAt(t.channel.id);
-      if (due !== null && due <= now && store.dueHeads(t.channel.id, now, 1).length > 0) return true;
+      if (due !== null && due <= by && store.dueHeads(t.channel.id, by, 1).length > 0) return true;
     }
     return false;
   }
@@ -303,7 +316,7 @@ export function createDrainer(
       const deadline = clock() + timeoutMs;
       if (o.resetDelays) {
         try {
-          write(() => store.resetDelays(null, clock()));
+          write(() => store.resetDelays(null, clock(), { restart: o.restartBackoff }));
         } catch {
           /* halted: reported through progress */
         }
@@ -311,9 +324,13 @@ export function createDrainer(
       if (o.force) forced += 1;
       passes += 1;
       try {
+        // Rows a killed process left in flight become pending (maybe applied) before anything is
+        // sent — here too, for a one-shot engine whose background loop never started.
+        if (!recovered && mayRun()) recover();
         pumpAll();
         while (clock() < deadline && mayRun()) {
-          if (active === 0 && !somethingDue(clock())) break;
+          // Idle: nothing in flight, and nothing that can start now (or, waiting, before the deadline).
+          if (active === 0 && !workDueBy(o.untilIdle ? deadline : clock())) break;
           await sleep(Math.max(1, Math.min(50, deadline - clock())));
           pumpAll();
         }
@@ -333,8 +350,11 @@ export function createDrainer(
       }
       pumpTarget(t);
     },
+    running: () => started && !stopping,
     active: () => active,
-    draining: () => active > 0 || clock() - lastActivity < 2_000,
+    // Recent activity counts (rows between retries) only while something can still go out: a
+    // drained or fully blocked queue is not "draining".
+    draining: () => active > 0 || (clock() - lastActivity < 2_000 && workDueBy(Number.MAX_SAFE_INTEGER)),
     halted: () => haltedWhy,
     gate: (target) => runs.get(target)?.gate ?? null,
   };

@@ -196,10 +196,18 @@ export function createOutbox(
       'sync.progress': () => progress(),
       'sync.now': async ({ wait, timeoutMs }) => {
         // An explicit "sync now" sends even while paused, retries waiting rows at once, and polls.
+        // Waiting, it returns once nothing is pending or in flight that could still go out (rows that
+        // fail again are retried after their backoff, within the timeout). A one-shot engine (CLI)
+        // has no background loop to carry on, so even without `wait` it finishes what is due now.
         const polls = inbound.pollNow();
-        const drain = drainer.drainOnce(timeoutMs, { force: true, resetDelays: true });
-        if (wait) {
-          await Promise.race([Promise.all([drain, polls]), new Promise((r) => setTimeout(r, timeoutMs))]);
+        const drain = drainer.drainOnce(timeoutMs, { force: true, resetDelays: true, restartBackoff: true, untilIdle: wait });
+        if (wait || !drainer.running()) {
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            await Promise.race([Promise.all([drain, polls]), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+          } finally {
+            clearTimeout(timer);
+          }
         } else {
           void drain.catch(() => {});
           void polls.catch(() => {});

@@ -135,6 +135,10 @@ export function createOutboxStore(db: Db) {
     resetDelays: db.prepare(
       "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > @now AND (@target IS NULL OR target = @target)",
     ),
+    restartBackoff: db.prepare(
+      `UPDATE outbox SET next_attempt_at = 0, failures = 0
+        WHERE state = 'pending' AND (next_attempt_at > @now OR failures > 0) AND (@target IS NULL OR target = @target)`,
+    ),
   };
 
   return {
@@ -279,9 +283,13 @@ export function createOutboxStore(db: Db) {
       })();
     },
 
-    /** The network is back (or the manager pressed "sync now"): retry waiting rows now. */
-    resetDelays(target: string | null, now: number): number {
-      return s.resetDelays.run({ target, now }).changes;
+    /**
+     * The network is back (or the manager pressed "sync now"): retry waiting rows now. `restart`
+     * (an explicit "sync now") also starts their backoff over, so a failure during that sync waits
+     * about a second, not the minutes an old streak of failures had grown to.
+     */
+    resetDelays(target: string | null, now: number, o: { restart?: boolean } = {}): number {
+      return (o.restart ? s.restartBackoff : s.resetDelays).run({ target, now }).changes;
     },
 
     history(q: { text: string; direction: 'sent' | 'received' | null; target: string | null; limit: number; offset: number }): {
