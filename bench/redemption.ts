@@ -51,6 +51,8 @@ function records(): { coupons: CouponRecord[]; products: ProductRecord[] } {
       { couponProductId: null, division: '2', itemId: String(100_000 + (i % PRODUCTS)), type: i % 3 === 2 ? '2' : '1', salesPrice: null },
     ],
   }));
+  // Amount-only baskets are sold as the store's gift-sale product: the catalog must have it.
+  products.push({ productId: '999999', productCode: 'GIFTEE-SALE', productName: 'ギフト券ご利用（金額入力）', price: '0', categoryId: null, groupCode: null, updDateTime: null });
   return { coupons, products };
 }
 

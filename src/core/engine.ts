@@ -147,11 +147,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     const handlers: Partial<Handlers> = {};
     for (const m of modules) Object.assign(handlers, m.handlers);
 
-    if (opts.background !== false) {
-      for (const m of modules) {
-        await m.start?.();
-        if (m.stop) cleanups.push(() => m.stop?.());
-      }
+    // Background work starts only in a long-lived engine; every module still gets stopped, since a
+    // one-shot engine takes resources too (the drain lease of a `sync now`).
+    for (const m of modules) {
+      if (opts.background !== false) await m.start?.();
+      if (m.stop) cleanups.push(() => m.stop?.());
     }
 
     async function dispatch(method: MethodName, rawParams: unknown): Promise<unknown> {

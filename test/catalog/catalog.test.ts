@@ -48,7 +48,7 @@ function seed(opts: { extraCoupon?: boolean; dropCoupon?: string } = {}) {
       awardType: '3',
       awardValue: '0',
       applyConditionDivision: '0',
-      items: [{ division: '2', itemId: '10', type: '2', salesPrice: '450' }],
+      items: [{ division: '2', itemId: '10', type: '2', salesPrice: '0' }],
     },
     ...(opts.extraCoupon
       ? [{ couponId: '5', couponName: 'giftee 新券', couponDivision: '1', serialNumber: '5555555', awardType: '1', awardValue: '1000', applyConditionDivision: '0' }]
@@ -149,7 +149,7 @@ describe('catalog refresh from Smaregi', () => {
         { division: '2', itemId: '7', type: '1', salesPrice: null },
       ],
     });
-    expect(catalog.coupon('4')?.items).toEqual([expect.objectContaining({ division: '2', itemId: '10', type: '2', salesPrice: '450' })]);
+    expect(catalog.coupon('4')?.items).toEqual([expect.objectContaining({ division: '2', itemId: '10', type: '2', salesPrice: '0' })]);
     expect(catalog.productById('1205')).toMatchObject({ productCode: '4900000001205', price: '1304', categoryId: '5' });
     expect(catalog.productByCode('4900000000007')?.productId).toBe('7');
     expect(catalog.stores().map((x) => x.storeName)).toEqual(['本店', '倉庫']);
@@ -171,7 +171,8 @@ describe('catalog refresh from Smaregi', () => {
     // product 3 is in category 3 (1 + (2 % 5)); 3 × 102 yen + 1 × 1000 typed... use items only
     expect(run('2222222', { items: [{ productId: '3', price: 102, quantity: 10 }] })).toMatchObject({ ok: true, benefit: { discountYen: 102 } });
     expect(run('2222222', { items: [{ productId: '1', price: 100, quantity: 20 }] })).toMatchObject({ ok: false, reason: 'no_target_item' });
-    expect(run('3333333', { amount: 0 })).toMatchObject({ ok: true, benefit: { discountYen: 450, freeItems: [{ productId: '10', name: '商品 10', price: 450 }] } });
+    // 商品付与: the granted product (price 109) sold at 0, so the benefit is its price.
+    expect(run('3333333', { amount: 0 })).toMatchObject({ ok: true, benefit: { discountYen: 109, freeItems: [{ productId: '10', name: '商品 10', price: 109 }] } });
     expect(run('9999999', { amount: 0 })).toMatchObject({ ok: false, reason: 'unknown_prefix' });
   });
 
