@@ -1,6 +1,6 @@
 import type { Benefit, CouponView, ReasonCode } from '../shared/contract';
 import { REASON_MESSAGES } from '../shared/reasons';
-import { translate, type Lang } from './i18n/translate';
+import { translate, type Lang, type MessageKey } from './i18n/translate';
 
 /** 1234 → "1,234円" (ja) / "¥1,234" (en). Negative amounts keep their sign in front. */
 export function formatYen(n: number, lang: Lang): string {
@@ -118,4 +118,38 @@ export function parseHex(text: string): number | null | 'invalid' {
 
 export function formatHex(n: number | null): string {
   return n === null ? '' : n.toString(16).toUpperCase().padStart(4, '0');
+}
+
+const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]/;
+
+/**
+ * One language of an engine message written "日本語 / English" (the engine's convention for
+ * cashier-facing errors): the Japanese part is everything before the first " / " after which no
+ * Japanese is left. A message not in that form is shown as it is.
+ */
+export function inLanguage(message: string, lang: Lang): string {
+  const parts = message.split(' / ');
+  for (let k = 1; k < parts.length; k++) {
+    const ja = parts.slice(0, k).join(' / ');
+    const en = parts.slice(k).join(' / ');
+    if (JAPANESE.test(ja) && !JAPANESE.test(en)) return (lang === 'ja' ? ja : en).trim();
+  }
+  return message;
+}
+
+/** A name from the dictionary under `prefix`, or null when the dictionary has none for `id`. */
+function named(lang: Lang, prefix: string, id: string): string | null {
+  const key = `${prefix}${id}` as MessageKey;
+  const text = translate(lang, key);
+  return text === key ? null : text;
+}
+
+/** "smaregi" → スマレジ / Smaregi; an id the dictionary does not know is shown as it is. */
+export function systemName(id: string, lang: Lang): string {
+  return named(lang, 'system.', id) ?? id;
+}
+
+/** An outbox / history kind ("smaregi.transaction.cancel") → 取引の取消 / Transaction cancellation; unknown kinds as they are. */
+export function syncKindName(kind: string, lang: Lang): string {
+  return named(lang, 'sync.kind.', kind) ?? kind;
 }

@@ -49,6 +49,13 @@ describe('sync screen: a backlog drains, a failure is shown and resent', () => {
     await expect.poll(async () => (await count(app, 'smaregi', 'pending')) + (await count(app, 'smaregi', 'inFlight')), { timeout: 15_000 }).toBe(6);
     expect(await count(app, 'smaregi', 'sent')).toBe(0);
     await page.getByTestId('pill-pending').waitFor();
+    // Unreachable: said to be waiting, not "0 / 6 sent" with an empty bar and an ETA.
+    await page.getByTestId('sync-waiting').getByText('スマレジに接続できないため待機中（6件）').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('sync-progress-bar').count()).toBe(0);
+    expect(await page.getByTestId('sync-eta').count()).toBe(0);
+    // The chart's axis is in the current language.
+    expect(await page.getByTestId('chart-start').textContent()).toBe('60分前');
+    expect(await page.getByTestId('chart-end').textContent()).toBe('現在');
 
     // Back online, slowly: each request takes 700 ms, so the drain can be watched.
     await simControl(smaregi, 'POST', '/__sim/config', { latencyMs: 700 });
@@ -74,6 +81,10 @@ describe('sync screen: a backlog drains, a failure is shown and resent', () => {
     // Everything sent is in the history, searchable, with its payload.
     await page.getByTestId('history-search').fill('smaregi.transaction');
     await expect.poll(() => page.getByTestId('history-row').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
+    // Kinds by name, the key as the tooltip.
+    const kind = page.getByTestId('history-row').first().getByTestId('history-kind');
+    expect(await kind.textContent()).toBe('取引');
+    expect(await kind.getAttribute('title')).toBe('smaregi.transaction');
     await page.getByTestId('history-row').first().locator('summary').click();
     expect(await page.getByTestId('history-row').first().locator('pre').textContent()).toContain('"couponId"');
   });

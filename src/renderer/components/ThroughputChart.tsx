@@ -5,8 +5,8 @@ const H = 120;
 const PAD_L = 28;
 const PAD_B = 18;
 
-/** A bar per minute (sent stacked on failed), last hour, oldest on the left. Hand-written SVG. */
-export function ThroughputChart({ data, label }: { data: Throughput; label: string }) {
+/** A bar per minute (sent stacked on failed), last hour, oldest on the left. Hand-written SVG; the axis ends are labelled by the caller (translated). */
+export function ThroughputChart({ data, label, start, end }: { data: Throughput; label: string; start: string; end: string }) {
   const buckets = data.slice(-60);
   const max = Math.max(1, ...buckets.map((b) => b.sent + b.failed));
   const plotW = W - PAD_L;
@@ -35,11 +35,11 @@ export function ThroughputChart({ data, label }: { data: Throughput; label: stri
           </g>
         );
       })}
-      <text x={PAD_L} y={H - 4} className="chart-label">
-        −60
+      <text x={PAD_L} y={H - 4} className="chart-label" data-testid="chart-start">
+        {start}
       </text>
-      <text x={W} y={H - 4} className="chart-label" textAnchor="end">
-        0 min
+      <text x={W} y={H - 4} className="chart-label" textAnchor="end" data-testid="chart-end">
+        {end}
       </text>
     </svg>
   );

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ThroughputChart } from '../components/ThroughputChart';
-import { formatDateTime, formatDuration } from '../format';
+import { formatDateTime, formatDuration, syncKindName, systemName } from '../format';
 import { useLang, useT } from '../i18n';
+import { useApp } from '../store/app';
 import {
   loadAll,
   loadHistory,
@@ -10,6 +11,7 @@ import {
   resend,
   resumeSync,
   syncNow,
+  syncPhase,
   totals,
   useSync,
 } from '../store/sync';
@@ -27,9 +29,12 @@ function Progress() {
   const lang = useLang();
   const progress = useSync((s) => s.progress);
   const busy = useSync((s) => s.busy);
+  const connectivity = useApp((s) => s.status?.connectivity);
   if (!progress) return null;
-  const total = progress.done + progress.remaining;
-  const fraction = progressFraction(progress);
+  const phase = syncPhase(progress, connectivity);
+  // The bar is about what can move now; items held for an unreachable target are said separately.
+  const total = progress.done + phase.moving;
+  const fraction = progressFraction({ done: progress.done, remaining: phase.moving });
   return (
     <section className="sync-progress">
       <div className="sync-controls">
@@ -49,7 +54,12 @@ function Progress() {
           {progress.paused ? t('sync.paused') : progress.remaining === 0 ? t('sync.idle') : t('sync.remaining', { n: progress.remaining })}
         </span>
       </div>
-      {(progress.draining || progress.remaining > 0) && (
+      {phase.waiting.map((w) => (
+        <div className="sync-waiting" key={w.target} data-testid="sync-waiting" data-target={w.target} role="status">
+          {t('sync.waiting', { target: systemName(w.target, lang), n: w.n })}
+        </div>
+      ))}
+      {(phase.moving > 0 || (progress.draining && phase.waiting.length === 0)) && (
         <div className="progress" data-testid="sync-progress">
           <div
             className={progress.paused ? 'progress-bar paused' : 'progress-bar'}
@@ -63,7 +73,7 @@ function Progress() {
           </div>
           <div className="progress-text">
             <span data-testid="sync-progress-text">{t('sync.draining', { done: progress.done, total })}</span>
-            {progress.etaSeconds !== null && progress.remaining > 0 && (
+            {phase.showEta && progress.etaSeconds !== null && (
               <span data-testid="sync-eta">{t('sync.eta', { eta: formatDuration(progress.etaSeconds, lang) })}</span>
             )}
           </div>
@@ -75,6 +85,7 @@ function Progress() {
 
 function Counts() {
   const t = useT();
+  const lang = useLang();
   const progress = useSync((s) => s.progress);
   if (!progress) return null;
   const sum = totals(progress);
@@ -92,7 +103,9 @@ function Counts() {
       <tbody>
         {progress.perTarget.map((c) => (
           <tr key={c.target} data-testid={`sync-target-${c.target}`}>
-            <th scope="row">{c.target}</th>
+            <th scope="row" title={c.target}>
+              {systemName(c.target, lang)}
+            </th>
             <td className="num" data-testid={`sync-count-${c.target}-pending`}>
               {c.pending}
             </td>
@@ -131,6 +144,7 @@ function Counts() {
 
 function FailedItems() {
   const t = useT();
+  const lang = useLang();
   const failed = useSync((s) => s.failed);
   const busy = useSync((s) => s.busy);
   const requeued = useSync((s) => s.requeued);
@@ -164,8 +178,12 @@ function FailedItems() {
           {failed.items.map((item) => (
             <li key={item.id} className="failed-item" data-testid="failed-item" data-id={item.id}>
               <div className="failed-head">
-                <span className="tag">{item.target}</span>
-                <span className="mono">{item.kind}</span>
+                <span className="tag" title={item.target}>
+                  {systemName(item.target, lang)}
+                </span>
+                <span title={item.kind} data-kind={item.kind}>
+                  {syncKindName(item.kind, lang)}
+                </span>
                 <span className="muted">{formatDateTime(item.createdAt)}</span>
                 <span className="muted">{t('sync.attempts', { n: item.attempts })}</span>
                 <button
@@ -195,6 +213,7 @@ function FailedItems() {
 
 function History() {
   const t = useT();
+  const lang = useLang();
   const history = useSync((s) => s.history);
   const query = useSync((s) => s.historyQuery);
   const [text, setText] = useState(query.text);
@@ -246,8 +265,10 @@ function History() {
               <tr key={h.id} data-testid="history-row">
                 <td className="nowrap">{formatDateTime(h.at)}</td>
                 <td>{h.direction === 'sent' ? '→' : '←'}</td>
-                <td>{h.target}</td>
-                <td className="mono">{h.kind}</td>
+                <td title={h.target}>{systemName(h.target, lang)}</td>
+                <td title={h.kind} data-testid="history-kind" data-kind={h.kind}>
+                  {syncKindName(h.kind, lang)}
+                </td>
                 <td>
                   <details>
                     <summary>{h.summary}</summary>
@@ -288,7 +309,9 @@ export function SyncScreen() {
         <Counts />
         <section className="sync-chart">
           <h2>{t('sync.throughput')}</h2>
-          {throughput && <ThroughputChart data={throughput} label={t('sync.throughput')} />}
+          {throughput && (
+            <ThroughputChart data={throughput} label={t('sync.throughput')} start={t('sync.chartStart')} end={t('sync.chartEnd')} />
+          )}
           <div className="muted">{t('sync.throughputTotal', { sent, failed: failedN })}</div>
         </section>
       </div>

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { HistoryEntry, OutboxItem, Result, SyncProgress } from '../../shared/contract';
+import type { ConnState, HistoryEntry, OutboxItem, Result, SyncProgress } from '../../shared/contract';
 import { api, errorMessage } from '../api';
 
 export type Throughput = Result<'sync.throughput'>;
@@ -40,6 +40,25 @@ export function progressFraction(p: Pick<SyncProgress, 'done' | 'remaining'>): n
   const total = p.done + p.remaining;
   if (total <= 0) return 1;
   return Math.min(1, Math.max(0, p.done / total));
+}
+
+export interface SyncPhase {
+  /** Targets holding items because they cannot be reached now (status.connectivity says offline). */
+  waiting: { target: string; n: number }[];
+  /** Items that can move now: the progress bar is about these. */
+  moving: number;
+  /** An ETA means something only once items are actually being delivered. */
+  showEta: boolean;
+}
+
+/** What the sync screen says about the backlog: waiting for an unreachable target, or delivering. */
+export function syncPhase(p: SyncProgress, connectivity: Readonly<Record<string, ConnState>> | undefined): SyncPhase {
+  const waiting = p.perTarget
+    .filter((t) => connectivity?.[t.target] === 'offline' && t.pending + t.inFlight > 0)
+    .map((t) => ({ target: t.target, n: t.pending + t.inFlight }));
+  const held = waiting.reduce((a, w) => a + w.n, 0);
+  const moving = Math.max(0, p.remaining - held);
+  return { waiting, moving, showEta: !p.paused && moving > 0 && p.done > 0 && p.etaSeconds !== null };
 }
 
 export function totals(p: SyncProgress): { pending: number; failed: number; sent: number; inFlight: number } {
