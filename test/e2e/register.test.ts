@@ -107,6 +107,16 @@ describe('register: keyboard-wedge scans, basket, confirm', () => {
     await page.getByTestId('log-table').waitFor();
     await page.getByTestId('log-search').fill(DEMO.ticket500[1]);
     await expect.poll(async () => (await page.getByTestId('log-row').allTextContents()).every((r) => r.includes('4110001 8226')), { timeout: 10_000 }).toBe(true);
+    // Typed the way the screen shows it, in groups (here with a full-width space from an IME).
+    await page.getByTestId('log-search').fill('');
+    await expect.poll(async () => (await page.getByTestId('log-row').allTextContents()).some((r) => !r.includes('4110001 8226')), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('log-search').fill('4110001 8226\u30008822');
+    await expect
+      .poll(async () => {
+        const rows = await page.getByTestId('log-row').allTextContents();
+        return rows.length > 0 && rows.every((r) => r.includes('4110001 8226 8822'));
+      }, { timeout: 10_000 })
+      .toBe(true);
     await page.getByTestId('log-verdict').selectOption('rejected');
     await page.getByTestId('log-search').fill('');
     await expect.poll(async () => {

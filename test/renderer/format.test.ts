@@ -7,11 +7,14 @@ import {
   formatDuration,
   formatHex,
   formatYen,
+  inLanguage,
   parseAmount,
   parseHex,
   reasonText,
+  syncKindName,
+  systemName,
 } from '../../src/renderer/format';
-import { logQuery } from '../../src/renderer/logQuery';
+import { logQuery, searchText } from '../../src/renderer/logQuery';
 
 describe('yen', () => {
   it('formats per language', () => {
@@ -100,6 +103,41 @@ describe('other formatting', () => {
       offset: 100,
     });
     expect(logQuery({ text: '', verdict: 'rejected', from: '', to: '2025-01-31' }, 0).verdict).toBe('rejected');
+  });
+
+  it('log search: a code typed in groups as shown (spaces, full-width) is searched without the spaces', () => {
+    expect(searchText('4110001 8226')).toBe('41100018226');
+    expect(searchText('4110001\u30008226 2080 ')).toBe('411000182262080');
+    expect(searchText('４１１０００１　８２２６')).toBe('41100018226');
+    expect(logQuery({ text: '4110001 8226', verdict: '', from: '', to: '' }, 0).text).toBe('41100018226');
+    // Not a code: left as typed (a coupon name may contain spaces).
+    expect(searchText(' giftee 500円OFF ')).toBe('giftee 500円OFF');
+  });
+});
+
+describe('engine messages and names', () => {
+  it('takes one language of an engine message written "日本語 / English"', () => {
+    const m = '入力金額 1,000円 が商品の合計 2,360円 より少なくなっています / The typed amount (1,000 yen) is less than the items (2,360 yen)';
+    expect(inLanguage(m, 'ja')).toBe('入力金額 1,000円 が商品の合計 2,360円 より少なくなっています');
+    expect(inLanguage(m, 'en')).toBe('The typed amount (1,000 yen) is less than the items (2,360 yen)');
+    // A " / " inside the Japanese part stays there.
+    expect(inLanguage('端末 1 / 2 の設定を確認 / Check terminal 1 / 2', 'en')).toBe('Check terminal 1 / 2');
+    expect(inLanguage('端末 1 / 2 の設定を確認 / Check terminal 1 / 2', 'ja')).toBe('端末 1 / 2 の設定を確認');
+    // Anything else is shown whole.
+    expect(inLanguage('Too small: expected >= 1', 'ja')).toBe('Too small: expected >= 1');
+    expect(inLanguage('a / b', 'ja')).toBe('a / b');
+  });
+
+  it('names systems and sync kinds, keeping unknown ones as they are', () => {
+    expect(systemName('smaregi', 'ja')).toBe('スマレジ');
+    expect(systemName('smaregi', 'en')).toBe('Smaregi');
+    expect(systemName('acme', 'ja')).toBe('acme');
+    expect(syncKindName('smaregi.transaction', 'ja')).toBe('取引');
+    expect(syncKindName('smaregi.transaction.cancel', 'ja')).toBe('取引の取消');
+    expect(syncKindName('smaregi.transaction.cancel', 'en')).toBe('Transaction cancellation');
+    expect(syncKindName('smaregi.stock', 'ja')).toBe('在庫');
+    expect(syncKindName('smaregi.stock.set', 'en')).toBe('Stock level set');
+    expect(syncKindName('giftee.something', 'en')).toBe('giftee.something');
   });
 });
 

@@ -126,16 +126,16 @@ export function LogScreen() {
               {data.rows.map((r) => (
                 <tr key={r.id} data-testid="log-row" data-verdict={r.verdict}>
                   <td className="nowrap">{formatDateTime(r.at)}</td>
-                  <td>{t(`source.${r.source}`)}</td>
+                  <td className="nowrap-cell">{t(`source.${r.source}`)}</td>
                   <td className="mono">{formatCode(r.normalized || r.raw)}</td>
-                  <td>{t(`kind.${r.kind}`)}</td>
+                  <td className="nowrap-cell">{t(`kind.${r.kind}`)}</td>
                   <td>{r.couponName ?? '—'}</td>
-                  <td className={`status-cell status-${r.status ?? r.verdict}`}>
+                  <td className={`status-cell nowrap-cell status-${r.status ?? r.verdict}`}>
                     {r.status ? t(`redemptionStatus.${r.status}`) : t(`verdict.${r.verdict}`)}
                   </td>
                   <td>{r.reason ? reasonText(r.reason, lang) : '—'}</td>
-                  <td className="num">{r.discountYen !== null ? formatYen(r.discountYen, lang) : '—'}</td>
-                  <td className="num">{r.amountYen !== null ? formatYen(r.amountYen, lang) : '—'}</td>
+                  <td className="num nowrap-cell">{r.discountYen !== null ? formatYen(r.discountYen, lang) : '—'}</td>
+                  <td className="num nowrap-cell">{r.amountYen !== null ? formatYen(r.amountYen, lang) : '—'}</td>
                 </tr>
               ))}
             </tbody>
