@@ -32,6 +32,9 @@ describe('offline: giftee unreachable blocks redemption', () => {
     await page.getByTestId('scan-reason').and(page.locator('[data-reason="offline"]')).waitFor();
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('redeem-success').count()).toBe(0);
+    // Said once, next to the buttons — not again by the Enter.
+    await page.waitForTimeout(300);
+    expect(await page.getByText('オフラインのため確定できません').count()).toBe(1);
 
     // Scanned again (same basket, past the double-scan window): the engine refuses it as offline.
     await page.waitForTimeout(1_600);

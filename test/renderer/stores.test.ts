@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineStatus, RedemptionResult, RendererApi, ScanOutcome } from '../../src/shared/contract';
-import { setApi } from '../../src/renderer/api';
+import { ApiError, setApi } from '../../src/renderer/api';
 import { initialAppState, reconnectingInfo, redemptionAllowed, useApp } from '../../src/renderer/store/app';
 import { addProduct, changeQuantity, clampSelection, itemsTotal, removeItem, toBasket } from '../../src/renderer/store/basket';
 import {
@@ -15,7 +15,7 @@ import {
   useRegister,
   type RegisterState,
 } from '../../src/renderer/store/register';
-import { progressFraction, totals } from '../../src/renderer/store/sync';
+import { progressFraction, syncPhase, totals } from '../../src/renderer/store/sync';
 
 const coffee = { productId: 'p1', productCode: '4901', name: 'コーヒー', price: 480 };
 const cake = { productId: 'p2', productCode: '4902', name: 'ケーキ', price: 650 };
@@ -139,6 +139,16 @@ describe('register transitions', () => {
     expect(canConfirm(refused, true)).toBe(false);
     expect(canConfirm({ ...refused, basketDirty: true }, true)).toBe(true);
   });
+
+  it('confirm waits while the amount is not a number, or while the engine refuses the basket', () => {
+    const ready = state({ ticket: { raw: CODE, source: 'wedge' }, display: { kind: 'outcome', outcome: outcome() } });
+    for (const amountText of ['999999999', '1e3', '-100', '1500.5']) {
+      expect(canConfirm({ ...ready, amountText }, true), amountText).toBe(false);
+      expect(canConfirm({ ...ready, amountText, basketDirty: true }, true), amountText).toBe(false);
+    }
+    expect(canConfirm({ ...ready, amountText: '1,500' }, true)).toBe(true);
+    expect(canConfirm({ ...ready, basketProblem: '金額が少なすぎます / too low' }, true)).toBe(false);
+  });
 });
 
 describe('app state', () => {
@@ -158,6 +168,18 @@ describe('app state', () => {
     expect(redemptionAllowed({ ...base, socket: 'reconnecting' })).toBe(false);
     expect(redemptionAllowed({ ...base, engine: { state: 'reconnecting', attempt: 1 } })).toBe(false);
     expect(redemptionAllowed({ ...base, status: null })).toBe(false);
+  });
+
+  it('sync: items for an unreachable target are waiting, not "0 / 4 sent"; an ETA only once items move', () => {
+    const base = { paused: false, draining: false, remaining: 4, done: 0, etaSeconds: 12, perTarget: [{ target: 'smaregi', pending: 4, inFlight: 0, failed: 0, sent: 0 }] };
+    expect(syncPhase(base, { smaregi: 'offline' })).toEqual({ waiting: [{ target: 'smaregi', n: 4 }], moving: 0, showEta: false });
+    expect(syncPhase(base, { smaregi: 'online' })).toEqual({ waiting: [], moving: 4, showEta: false }); // nothing delivered yet
+    expect(syncPhase({ ...base, draining: true, done: 2, remaining: 2 }, { smaregi: 'online' }).showEta).toBe(true);
+    expect(syncPhase({ ...base, done: 2, remaining: 2, etaSeconds: null }, { smaregi: 'online' }).showEta).toBe(false);
+    expect(syncPhase({ ...base, done: 2, remaining: 2, paused: true }, { smaregi: 'online' }).showEta).toBe(false);
+    // One target away, another delivering.
+    const two = { ...base, remaining: 5, done: 1, perTarget: [...base.perTarget, { target: 'nextengine', pending: 0, inFlight: 1, failed: 0, sent: 1 }] };
+    expect(syncPhase(two, { smaregi: 'offline', nextengine: 'online' })).toEqual({ waiting: [{ target: 'smaregi', n: 4 }], moving: 1, showEta: true });
   });
 
   it('sync progress', () => {
@@ -241,13 +263,86 @@ describe('register actions against a fake engine', () => {
     expect(useRegister.getState()).toMatchObject({ basketDirty: false, display: { outcome: { verdict: 'ok' } } });
   });
 
-  it('offline blocks confirm without calling the engine', async () => {
+  it('offline blocks confirm without calling the engine (the screen says so once, next to the buttons)', async () => {
     answers['scan.evaluate'] = () => outcome();
     await submitScan(CODE, 'wedge');
     useApp.setState({ status: { redemptionOnline: false, intakeStopped: null } as EngineStatus });
     await confirm();
     expect(calls.some((c) => c.method === 'redemption.redeem')).toBe(false);
-    expect(useRegister.getState().notice?.key).toBe('register.offlineBlocked');
+    expect(useRegister.getState().notice).toBeNull();
+  });
+
+  it('an amount that is not one is never checked: no evaluation against a missing amount, no redeem', async () => {
+    answers['scan.evaluate'] = (p) =>
+      p.basket.amount !== null && p.basket.amount >= 1000 ? outcome() : outcome({ verdict: 'rejected', reason: 'below_min_amount', benefit: null });
+    answers['redemption.redeem'] = () => result();
+    await submitScan(CODE, 'wedge');
+    const asked = () => calls.filter((c) => c.method === 'scan.evaluate').length;
+    const before = asked();
+    for (const bad of ['999999999', '1e3', '-100', '1500.5']) {
+      setAmountText(bad);
+      await vi.advanceTimersByTimeAsync(400);
+    }
+    expect(asked()).toBe(before);
+    expect(useRegister.getState().busy).toBeNull();
+    await confirm();
+    expect(calls.some((c) => c.method === 'redemption.redeem')).toBe(false);
+    setAmountText('1500');
+    await vi.advanceTimersByTimeAsync(400);
+    expect(calls.at(-1)?.params.basket.amount).toBe(1500);
+    expect(useRegister.getState().display).toMatchObject({ outcome: { verdict: 'ok' } });
+  });
+
+  it("the engine's refusal of the basket (invalid_params) holds the ticket until the amount is fixed", async () => {
+    const items = [{ ...coffee, quantity: 2 }];
+    const refusal = '入力金額 500円 が商品の合計 960円 より少なくなっています / The typed amount (500 yen) is less than the items (960 yen)';
+    answers['scan.evaluate'] = (p) => {
+      if (p.basket.amount !== null && p.basket.amount < 960) throw new ApiError('invalid_params', refusal, { problem: 'amount_below_items' });
+      return outcome();
+    };
+    useRegister.setState({ items, amountText: '500' });
+    await submitScan(CODE, 'wedge');
+    expect(useRegister.getState()).toMatchObject({ display: { kind: 'held', raw: CODE }, ticket: { raw: CODE }, basketProblem: refusal, error: null });
+    expect(canConfirm(useRegister.getState(), true)).toBe(false);
+
+    setAmountText('1200');
+    expect(useRegister.getState().basketProblem).toBeNull(); // being checked again
+    await vi.advanceTimersByTimeAsync(400);
+    expect(useRegister.getState()).toMatchObject({ display: { kind: 'outcome', outcome: { verdict: 'ok' } }, basketProblem: null });
+    expect(canConfirm(useRegister.getState(), true)).toBe(true);
+
+    // Redeem refuses it too (the amount changed under it): said next to the amount, not as an "error".
+    answers['redemption.redeem'] = () => {
+      throw new ApiError('invalid_params', refusal);
+    };
+    await confirm();
+    expect(useRegister.getState()).toMatchObject({ basketProblem: refusal, error: null, ticket: { raw: CODE } });
+  });
+
+  it('Esc, then the same ticket again inside the double-scan window: asked again once the window passed, no "ignored" notice', async () => {
+    let n = 0;
+    answers['scan.evaluate'] = () => {
+      n++;
+      // The engine's double-scan filter: the same code and basket again within its window.
+      return n === 2 ? outcome({ duplicate: true }) : outcome();
+    };
+    await submitScan(CODE, 'wedge');
+    cancel();
+    await submitScan(CODE, 'wedge');
+    expect(useRegister.getState()).toMatchObject({ notice: null, display: { kind: 'idle' }, rescanWaiting: true });
+    await vi.advanceTimersByTimeAsync(1_700);
+    expect(n).toBe(3);
+    expect(useRegister.getState()).toMatchObject({ notice: null, rescanWaiting: false, ticket: { raw: CODE }, display: { kind: 'outcome' } });
+  });
+
+  it('a true double scan (no Esc in between) is still ignored', async () => {
+    let n = 0;
+    answers['scan.evaluate'] = () => (++n === 2 ? outcome({ duplicate: true }) : outcome());
+    await submitScan(CODE, 'wedge');
+    await submitScan(CODE, 'wedge');
+    expect(useRegister.getState().notice?.key).toBe('register.duplicate');
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(n).toBe(2);
   });
 
   it('scans are evaluated with the basket as it is after earlier scans', async () => {

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
-import type { ScanOutcome } from '../../shared/contract';
-import { formatBenefit, formatCode, formatCouponBenefit, formatCouponConditions, formatTime, formatYen, parseAmount, reasonText } from '../format';
-import { useLang, useT, type Lang, type Translate } from '../i18n';
+import type { ReasonCode, ScanOutcome } from '../../shared/contract';
+import { formatBenefit, formatCode, formatCouponBenefit, formatCouponConditions, formatTime, formatYen, inLanguage, reasonText } from '../format';
+import { useLang, useT, type Lang, type MessageKey, type Translate } from '../i18n';
 import { redemptionAllowed, useApp } from '../store/app';
 import { itemsTotal } from '../store/basket';
 import {
+  amountInvalid,
   canConfirm,
   cancel,
   changeSelectedQuantity,
@@ -23,11 +24,41 @@ function isTextField(el: Element | null): boolean {
   return el instanceof HTMLTextAreaElement || (el instanceof HTMLInputElement && el.type !== 'checkbox' && el.type !== 'radio');
 }
 
-function OutcomeView({ outcome, offline, t, lang }: { outcome: ScanOutcome; offline: boolean; t: Translate; lang: Lang }) {
+/** Refusals that depend on the basket: while the amount is wrong they say nothing true. */
+const BASKET_REASONS: ReadonlySet<ReasonCode> = new Set<ReasonCode>(['below_min_amount', 'above_max_amount', 'no_target_item']);
+
+/** What stops the basket from being checked at all: an amount that is not one, or the engine's refusal of it. */
+function basketBlock(s: { amountText: string; basketProblem: string | null }): MessageKey | null {
+  if (amountInvalid(s)) return 'register.amountInvalid';
+  if (s.basketProblem !== null) return 'register.checkBasket';
+  return null;
+}
+
+function OutcomeView({
+  outcome,
+  offline,
+  block,
+  t,
+  lang,
+}: {
+  outcome: ScanOutcome;
+  offline: boolean;
+  /** The basket cannot be checked: said instead of a verdict that depends on it. */
+  block: MessageKey | null;
+  t: Translate;
+  lang: Lang;
+}) {
+  const blocked = block !== null && (outcome.reason === null || BASKET_REASONS.has(outcome.reason));
   // Offline blocks redemption even if an evaluation made before the drop said "ok".
-  const reason = outcome.reason ?? (offline && outcome.verdict === 'ok' && outcome.kind === 'giftee' ? 'offline' : null);
-  const message = outcome.reason && outcome.message ? outcome.message[lang] : reason ? reasonText(reason, lang) : null;
-  const ok = outcome.verdict === 'ok' && reason === null;
+  const reason = blocked ? null : (outcome.reason ?? (offline && outcome.verdict === 'ok' && outcome.kind === 'giftee' ? 'offline' : null));
+  const message = blocked
+    ? t(block)
+    : outcome.reason && outcome.message
+      ? outcome.message[lang]
+      : reason
+        ? reasonText(reason, lang)
+        : null;
+  const ok = outcome.verdict === 'ok' && reason === null && !blocked;
   return (
     <div className={`outcome ${ok ? 'outcome-ok' : 'outcome-refused'}`} data-verdict={ok ? 'ok' : outcome.verdict}>
       <div className="outcome-head">
@@ -48,7 +79,7 @@ function OutcomeView({ outcome, offline, t, lang }: { outcome: ScanOutcome; offl
           {formatCouponConditions(outcome.coupon, lang)}
         </div>
       )}
-      {outcome.benefit ? (
+      {outcome.benefit && !blocked ? (
         <div className="outcome-benefit" data-testid="scan-benefit">
           {formatBenefit(outcome.benefit, lang)}
         </div>
@@ -60,12 +91,12 @@ function OutcomeView({ outcome, offline, t, lang }: { outcome: ScanOutcome; offl
         )
       )}
       {message ? (
-        <div className="outcome-reason" data-testid="scan-reason" data-reason={reason ?? undefined} role="alert">
+        <div className="outcome-reason" data-testid="scan-reason" data-reason={blocked ? 'basket' : (reason ?? undefined)} role="alert">
           <span aria-hidden="true">✕ </span>
           {message}
         </div>
       ) : null}
-      {offline && outcome.kind === 'giftee' && reason !== null && reason !== 'offline' && (
+      {offline && outcome.kind === 'giftee' && message !== null && reason !== 'offline' && (
         <div className="outcome-reason outcome-offline" data-testid="scan-offline" role="alert">
           <span aria-hidden="true">✕ </span>
           {reasonText('offline', lang)}
@@ -87,7 +118,9 @@ function ResultPanel() {
   const busy = useRegister((s) => s.busy);
   const notice = useRegister((s) => s.notice);
   const error = useRegister((s) => s.error);
-  const dirty = useRegister((s) => s.basketDirty && s.ticket !== null);
+  const block = useRegister(basketBlock);
+  // "Checking…" only while an answer is coming (not while a wrong amount waits to be fixed).
+  const checking = useRegister((s) => s.busy === 'evaluating' || s.rescanWaiting || (s.basketDirty && s.ticket !== null && block === null));
   const online = useApp((s) => s.status?.redemptionOnline ?? true);
 
   let body;
@@ -101,7 +134,21 @@ function ResultPanel() {
       </div>
     );
   } else if (display.kind === 'outcome') {
-    body = <OutcomeView outcome={display.outcome} offline={!online} t={t} lang={lang} />;
+    body = <OutcomeView outcome={display.outcome} offline={!online} block={block} t={t} lang={lang} />;
+  } else if (display.kind === 'held') {
+    body = (
+      <div className="outcome outcome-refused" data-testid="scan-held">
+        <div className="outcome-head">
+          <span className="outcome-code" data-testid="scan-code">
+            {formatCode(display.raw)}
+          </span>
+        </div>
+        <div className="outcome-reason" data-testid="scan-reason" data-reason="basket" role="alert">
+          <span aria-hidden="true">✕ </span>
+          {t(block ?? 'register.checkBasket')}
+        </div>
+      </div>
+    );
   } else if (display.kind === 'redeemed') {
     const r = display.result;
     body = (
@@ -138,7 +185,7 @@ function ResultPanel() {
   return (
     <section className="result-panel" data-testid="scan-result" data-display={display.kind} aria-live="assertive">
       {body}
-      {(busy === 'evaluating' || dirty) && <div className="result-evaluating">{t('register.evaluating')}</div>}
+      {checking && <div className="result-evaluating">{t('register.evaluating')}</div>}
       {notice && (
         <div className="result-notice" data-testid="scan-notice">
           {t(notice.key, notice.vars)}
@@ -159,7 +206,8 @@ function Basket({ amountRef }: { amountRef: RefObject<HTMLInputElement | null> }
   const items = useRegister((s) => s.items);
   const selected = useRegister((s) => s.selected);
   const amountText = useRegister((s) => s.amountText);
-  const amountInvalid = parseAmount(amountText) === 'invalid';
+  const invalid = amountInvalid({ amountText });
+  const problem = useRegister((s) => s.basketProblem);
   return (
     <section className="basket" aria-labelledby="basket-title">
       <h2 id="basket-title">{t('register.basket')}</h2>
@@ -208,13 +256,26 @@ function Basket({ amountRef }: { amountRef: RefObject<HTMLInputElement | null> }
           type="text"
           inputMode="numeric"
           autoComplete="off"
-          className={amountInvalid ? 'amount-input invalid' : 'amount-input'}
+          className={invalid || problem ? 'amount-input invalid' : 'amount-input'}
           data-testid="amount-input"
           value={amountText}
-          aria-invalid={amountInvalid}
+          aria-invalid={invalid || problem !== null}
+          aria-describedby="amount-note"
           onChange={(e) => setAmountText(e.target.value)}
         />
-        <span className="field-hint">{t('register.amountHint')}</span>
+        {invalid ? (
+          <span className="amount-error" id="amount-note" data-testid="amount-error" role="alert">
+            {t('register.amountInvalidHint')}
+          </span>
+        ) : problem ? (
+          <span className="amount-error" id="amount-note" data-testid="amount-error" data-source="engine" role="alert">
+            {inLanguage(problem, lang)}
+          </span>
+        ) : (
+          <span className="field-hint" id="amount-note">
+            {t('register.amountHint')}
+          </span>
+        )}
       </label>
     </section>
   );
@@ -232,7 +293,9 @@ function ManualEntry({ inputRef }: { inputRef: RefObject<HTMLInputElement | null
   const onKeyDown = (e: ReactKeyboardEvent<HTMLInputElement>): void => {
     if (e.key === 'Enter' && !e.nativeEvent.defaultPrevented && !e.nativeEvent.isComposing) {
       e.preventDefault();
-      submit();
+      // Nothing typed (the looked-up code was taken): Enter confirms, as everywhere else on the screen.
+      if (value.trim() === '') void confirm();
+      else submit();
     }
   };
   return (
@@ -366,15 +429,20 @@ export function RegisterScreen() {
   }, []);
 
   // Focus: ready for the scanner on arrival; the amount field after a ticket when nothing is in the
-  // basket yet; back to the screen after a redemption.
+  // basket yet, or when the engine refused the basket; back to the screen after a redemption, and
+  // after a manual lookup (so that Enter confirms).
   useEffect(() => {
     rootRef.current?.focus();
   }, []);
   useEffect(() => {
-    if (display.kind === 'outcome' && state.ticket && items.length === 0 && amountText === '') {
+    const manual = manualRef.current;
+    const lookedUp = manual !== null && document.activeElement === manual && manual.value === '';
+    if (display.kind === 'held' || (display.kind === 'outcome' && state.ticket && items.length === 0 && amountText === '')) {
       amountRef.current?.focus();
     } else if (display.kind === 'redeemed' || display.kind === 'voided' || display.kind === 'idle') {
-      if (document.activeElement !== manualRef.current) rootRef.current?.focus();
+      if (document.activeElement !== manual) rootRef.current?.focus();
+    } else if (lookedUp && state.ticket) {
+      rootRef.current?.focus(); // a ticket to confirm; a failed lookup keeps the field for retyping
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [display]);
@@ -407,7 +475,7 @@ export function RegisterScreen() {
             {voidArmed ? t('register.voidConfirm') : t('register.void')} <kbd>F10</kbd>
           </button>
         </div>
-        {!allowed && app.status && (
+        {!allowed && (app.status !== null || state.ticket !== null) && (
           <div className="blocked-note" data-testid="confirm-blocked">
             {t('register.offlineBlocked')}
           </div>

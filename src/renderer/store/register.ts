@@ -10,6 +10,7 @@ import { ApiError, api, errorMessage } from '../api';
 import type { MessageKey, Vars } from '../i18n/translate';
 import { redemptionAllowed, setScreen, useApp } from './app';
 import { useSettings } from './settings';
+import { parseAmount } from '../format';
 import { addProduct, changeQuantity, clampSelection, removeItem, toBasket } from './basket';
 
 /** What the big result panel shows. */
@@ -20,7 +21,9 @@ export type Display =
   | { kind: 'redeemed'; result: RedemptionResult }
   | { kind: 'voided'; result: RedemptionResult }
   /** giftee's answer was lost: the engine resolves it; the cashier must not scan again. */
-  | { kind: 'unresolved'; result: RedemptionResult };
+  | { kind: 'unresolved'; result: RedemptionResult }
+  /** A ticket the engine would not check with this basket (`invalid_params`): fix the amount, it is checked again. */
+  | { kind: 'held'; raw: string };
 
 export interface Notice {
   key: MessageKey;
@@ -43,6 +46,13 @@ export interface RegisterState {
   lastRedemption: RedemptionResult | null;
   voidArmed: boolean;
   recent: RedemptionLogEntry[];
+  /**
+   * The engine's `invalid_params` answer about the basket (e.g. an amount below the scanned
+   * items), as sent ("日本語 / English"): shown next to the amount; confirm waits until it is fixed.
+   */
+  basketProblem: string | null;
+  /** A code cleared with Esc was scanned again inside the double-scan window: asked again shortly. */
+  rescanWaiting: boolean;
 }
 
 export const initialRegisterState: RegisterState = {
@@ -58,6 +68,8 @@ export const initialRegisterState: RegisterState = {
   lastRedemption: null,
   voidArmed: false,
   recent: [],
+  basketProblem: null,
+  rescanWaiting: false,
 };
 
 export const useRegister = create<RegisterState>()(() => ({ ...initialRegisterState }));
@@ -88,6 +100,7 @@ export function applyScanOutcome(s: RegisterState, raw: string, source: ScanSour
     display: { kind: 'outcome', outcome },
     ticket: isTicket ? { raw, source } : null,
     basketDirty: false,
+    basketProblem: null,
     notice: null,
     voidArmed: false,
   };
@@ -120,11 +133,22 @@ export function applyRedeemResult(s: RegisterState, result: RedemptionResult): P
   }
 }
 
+/** The typed amount is not a number of yen (the field is red; nothing is checked against it). */
+export function amountInvalid(s: Pick<RegisterState, 'amountText'>): boolean {
+  return parseAmount(s.amountText) === 'invalid';
+}
+
 /** Whether Enter/F12 may redeem now. */
 export function canConfirm(s: RegisterState, allowed: boolean): boolean {
   if (!allowed || s.busy !== null || s.ticket === null) return false;
+  if (amountInvalid(s) || s.basketProblem !== null) return false;
   if (s.display.kind !== 'outcome') return false;
   return s.display.outcome.verdict === 'ok' || s.basketDirty;
+}
+
+/** The engine refused the basket itself (`invalid_params` from scan.evaluate / redemption.redeem). */
+export function isBasketRefusal(e: unknown): e is ApiError {
+  return e instanceof ApiError && e.code === 'invalid_params';
 }
 
 // ---- actions (talk to the engine) ----
@@ -141,28 +165,71 @@ function failure(err: unknown): Partial<RegisterState> {
   return { error: errorMessage(err), busy: null };
 }
 
-export function submitScan(raw: string, source: ScanSource): Promise<void> {
-  const text = raw.slice(0, 1000);
-  if (useApp.getState().screen !== 'register') setScreen('register');
-  return serial(async () => {
-    set({ busy: 'evaluating', error: null });
-    try {
-      const s = get();
-      const outcome = await api().call('scan.evaluate', { raw: text, source, basket: toBasket(s.items, s.amountText) });
-      const next = applyScanOutcome(get(), text, source, outcome);
-      set({ ...next, busy: null });
-      if (outcome.kind === 'product' && get().ticket && get().basketDirty) await reevaluateNow();
-    } catch (e) {
-      set(failure(e));
-    }
-  });
-}
-
-let retryTimer: ReturnType<typeof setTimeout> | null = null;
+/** Esc presses so far, and for each code (whitespace-free) how many there had been when it was last sent for evaluation. */
+let clears = 0;
+const lastAsked = new Map<string, number>();
+let rescanTimer: ReturnType<typeof setTimeout> | null = null;
+/** Bumped by every scan: a later scan makes a waiting re-ask moot. */
+let scanSeq = 0;
 
 function doubleScanWindowMs(): number {
   return useSettings.getState().view?.settings.scanner.doubleScanWindowMs ?? 1_500;
 }
+
+export function submitScan(raw: string, source: ScanSource): Promise<void> {
+  const text = raw.slice(0, 1000);
+  if (useApp.getState().screen !== 'register') setScreen('register');
+  scanSeq++;
+  return serial(() => evaluateScan(text, source, true));
+}
+
+async function evaluateScan(text: string, source: ScanSource, mayAskAgain: boolean): Promise<void> {
+  const key = text.replace(/\s/g, '');
+  const askedBefore = lastAsked.get(key);
+  lastAsked.delete(key); // re-inserted last: the map drops its oldest entries
+  lastAsked.set(key, clears);
+  if (lastAsked.size > 200) lastAsked.delete(lastAsked.keys().next().value as string);
+  set({ busy: 'evaluating', error: null });
+  try {
+    const s = get();
+    const outcome = await api().call('scan.evaluate', { raw: text, source, basket: toBasket(s.items, s.amountText) });
+    if (outcome.duplicate && mayAskAgain && askedBefore !== undefined && askedBefore < clears) {
+      // Scanned again after Esc cleared it: a new question, not a double scan. The engine still
+      // answers inside its window with the old answer, so ask again once the window has passed.
+      set({ busy: null, rescanWaiting: true });
+      if (rescanTimer) clearTimeout(rescanTimer);
+      const seq = scanSeq;
+      rescanTimer = setTimeout(() => {
+        rescanTimer = null;
+        void serial(async () => {
+          set({ rescanWaiting: false });
+          if (seq === scanSeq) await evaluateScan(text, source, false);
+        });
+      }, doubleScanWindowMs() + 100);
+      return;
+    }
+    const next = applyScanOutcome(get(), text, source, outcome);
+    set({ ...next, busy: null });
+    if (outcome.kind === 'product' && get().ticket && get().basketDirty) await reevaluateNow();
+  } catch (e) {
+    if (isBasketRefusal(e)) {
+      // Only a ticket (or coupon code) is checked against the basket: hold it until the basket is fixed.
+      set({
+        ticket: { raw: text, source },
+        display: { kind: 'held', raw: text },
+        basketProblem: e.message,
+        basketDirty: false,
+        notice: null,
+        voidArmed: false,
+        busy: null,
+      });
+    } else {
+      set(failure(e));
+    }
+  }
+}
+
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
 async function reevaluateNow(): Promise<void> {
   const s = get();
@@ -171,6 +238,8 @@ async function reevaluateNow(): Promise<void> {
     clearTimeout(retryTimer);
     retryTimer = null;
   }
+  // Never checked against an amount that is not one: the cashier sees 「金額が正しくありません」.
+  if (amountInvalid(s)) return;
   set({ busy: 'evaluating' });
   try {
     const outcome = await api().call('scan.evaluate', {
@@ -190,10 +259,18 @@ async function reevaluateNow(): Promise<void> {
         if (get().ticket?.raw === s.ticket!.raw) void reevaluate();
       }, doubleScanWindowMs() + 100);
     } else {
-      set({ display: { kind: 'outcome', outcome }, basketDirty: false, busy: null });
+      set({
+        display: { kind: 'outcome', outcome },
+        // A held code turns out to be a coupon code: shown, not confirmed.
+        ticket: outcome.kind === 'giftee' ? get().ticket : null,
+        basketDirty: false,
+        basketProblem: null,
+        busy: null,
+      });
     }
   } catch (e) {
-    set(failure(e));
+    if (isBasketRefusal(e) && get().ticket?.raw === s.ticket.raw) set({ basketProblem: e.message, basketDirty: false, busy: null });
+    else set(failure(e));
   }
 }
 
@@ -205,13 +282,14 @@ export function reevaluate(): Promise<void> {
 let amountTimer: ReturnType<typeof setTimeout> | null = null;
 
 export function setAmountText(text: string): void {
-  set({ amountText: text, basketDirty: get().ticket !== null });
+  set({ amountText: text, basketDirty: get().ticket !== null, basketProblem: null });
   if (amountTimer) clearTimeout(amountTimer);
-  if (get().ticket) amountTimer = setTimeout(() => void reevaluate(), 350);
+  amountTimer = null;
+  if (get().ticket && !amountInvalid(get())) amountTimer = setTimeout(() => void reevaluate(), 350);
 }
 
 function basketChanged(items: BasketItem[], selected: number): void {
-  set({ items, selected: clampSelection(selected, items.length), basketDirty: get().ticket !== null });
+  set({ items, selected: clampSelection(selected, items.length), basketDirty: get().ticket !== null, basketProblem: null });
   if (get().ticket) void reevaluate();
 }
 
@@ -242,12 +320,8 @@ export function confirm(): Promise<void> {
     }
     const s = get();
     const app = useApp.getState();
-    if (!s.ticket) return;
-    if (!redemptionAllowed(app)) {
-      set({ notice: { key: 'register.offlineBlocked' } });
-      return;
-    }
-    if (!canConfirm(s, true)) return;
+    // Offline: the screen already says so next to the buttons (once); nothing to add here.
+    if (!s.ticket || !redemptionAllowed(app) || !canConfirm(s, true)) return;
     set({ busy: 'redeeming', error: null, voidArmed: false });
     try {
       const result = await api().call('redemption.redeem', {
@@ -257,7 +331,8 @@ export function confirm(): Promise<void> {
       });
       set({ ...applyRedeemResult(get(), result), busy: null });
     } catch (e) {
-      set(failure(e));
+      if (isBasketRefusal(e)) set({ basketProblem: e.message, busy: null });
+      else set(failure(e));
       if (e instanceof ApiError && e.code === 'engine_unavailable') set({ notice: { key: 'register.unresolved' } });
     }
     void refreshRecent();
@@ -270,6 +345,9 @@ export function cancel(): void {
   amountTimer = null;
   if (retryTimer) clearTimeout(retryTimer);
   retryTimer = null;
+  if (rescanTimer) clearTimeout(rescanTimer);
+  rescanTimer = null;
+  clears++;
   set({
     items: [],
     selected: -1,
@@ -279,6 +357,8 @@ export function cancel(): void {
     notice: null,
     error: null,
     basketDirty: false,
+    basketProblem: null,
+    rescanWaiting: false,
     voidArmed: false,
   });
 }
