@@ -18,7 +18,7 @@ describe('settings: a secret goes to the keychain and comes back only masked', (
     await page.getByTestId('banner-demo').waitFor();
     await page.keyboard.press('F2');
     await page.getByTestId('settings-giftee').waitFor();
-    const unavailable = page.getByTestId('secret-store-unavailable');
+    const unavailable = page.getByTestId('secret-store-unavailable').first(); // one per secret field
     if (await unavailable.isVisible()) {
       throw new Error(`the keychain is not available in this session: ${await unavailable.textContent()} (run inside dbus-run-session with an unlocked gnome-keyring, as npm test does)`);
     }

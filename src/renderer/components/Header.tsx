@@ -1,7 +1,7 @@
 import type { ConnState } from '../../shared/contract';
 import { useT, type MessageKey } from '../i18n';
 import { SCREENS, setScreen, useApp, type Screen } from '../store/app';
-import { setLanguage } from '../store/settings';
+import { setLanguage, useSettings } from '../store/settings';
 
 const TAB_KEYS: Record<Screen, MessageKey> = {
   register: 'tab.register',
@@ -68,6 +68,7 @@ export function Header() {
 export function TabBar() {
   const t = useT();
   const screen = useApp((s) => s.screen);
+  const unsaved = useSettings((s) => Object.keys(s.drafts).length > 0);
   return (
     <nav className="tabbar" role="tablist" aria-label="screens">
       {SCREENS.map((s, i) => (
@@ -80,7 +81,13 @@ export function TabBar() {
           data-testid={`tab-${s}`}
           onClick={() => setScreen(s)}
         >
-          {t(TAB_KEYS[s])} <kbd>F{i + 1}</kbd>
+          {t(TAB_KEYS[s])}
+          {s === 'settings' && unsaved && (
+            <span className="tab-unsaved" data-testid="tab-settings-unsaved" title={t('settings.unsaved')} aria-label={t('settings.unsaved')}>
+              ●
+            </span>
+          )}{' '}
+          <kbd>F{i + 1}</kbd>
         </button>
       ))}
     </nav>

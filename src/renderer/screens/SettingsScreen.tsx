@@ -2,15 +2,19 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { SecretKey, Settings, SystemId } from '../../shared/contract';
 import { api, errorMessage } from '../api';
 import type { FieldIssue } from '../api/client';
-import { formatDateTime, formatHex, parseHex } from '../format';
-import { useT, type MessageKey } from '../i18n';
+import { formatDateTime, formatHex, inLanguage, parseHex } from '../format';
+import { useLang, useT, type MessageKey } from '../i18n';
+import { issueFor, issueSummary } from '../settingsIssues';
 import { useApp } from '../store/app';
 import {
   clearSecret,
+  dropDraft,
+  editDraft,
   loadDevices,
   loadSettings,
   saveSecret,
   saveSection,
+  setLocalIssues,
   testConnection,
   useSettings,
   type Section,
@@ -20,8 +24,11 @@ import {
 
 const NO_ISSUES: FieldIssue[] = [];
 
-function issueFor(issues: FieldIssue[], path: string): string | null {
-  return issues.find((i) => i.path === path)?.message ?? null;
+/** The section's last save problems, and the translated message for one field. */
+function useIssues(section: Section): (path: string) => string | null {
+  const lang = useLang();
+  const issues = useSettings((s) => s.saves[section]?.issues) ?? NO_ISSUES;
+  return (path) => issueFor(section, issues, path, lang);
 }
 
 function Field(props: { label: string; error?: string | null; children: (id: string) => ReactNode; hint?: string }) {
@@ -94,25 +101,22 @@ function SelectInput<V extends string>(props: {
   );
 }
 
-/** A section draft: edited locally, reset from the engine's settings unless there are unsaved edits. */
-function useDraft<T>(server: T | undefined, toDraft: (v: T) => Record<string, unknown>) {
-  const [draft, setDraft] = useState<Record<string, unknown> | null>(server === undefined ? null : toDraft(server));
-  const [dirty, setDirty] = useState(false);
-  const serverKey = JSON.stringify(server ?? null);
-  useEffect(() => {
-    if (server !== undefined && !dirty) setDraft(toDraft(server));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [serverKey]);
+/**
+ * A section's form: the engine's current values with the unsaved edits over them (kept in the
+ * settings store, so they survive leaving the screen).
+ */
+function useDraft<T>(section: Section, server: T | undefined, toDraft: (v: T) => Record<string, unknown>) {
+  const edited = useSettings((s) => s.drafts[section]);
+  const draft = server === undefined ? null : { ...toDraft(server), ...edited };
   return {
     draft,
     set(key: string, value: unknown) {
-      setDraft((d) => ({ ...(d ?? {}), [key]: value }));
-      setDirty(true);
+      editDraft(section, key, value);
     },
     saved() {
-      setDirty(false);
+      dropDraft(section);
     },
-    dirty,
+    dirty: edited !== undefined,
   };
 }
 
@@ -146,7 +150,9 @@ function TestButton({ system }: { system: SystemId }) {
 
 function SaveBar({ section, onSave, localError }: { section: Section; onSave(): void; localError?: string | null }) {
   const t = useT();
+  const lang = useLang();
   const result = useSettings((s) => s.saves[section]);
+  const dirty = useSettings((s) => s.drafts[section] !== undefined);
   return (
     <div className="save-bar">
       <button type="button" className="btn btn-primary" data-testid={`save-${section}`} onClick={onSave}>
@@ -159,9 +165,16 @@ function SaveBar({ section, onSave, localError }: { section: Section; onSave(): 
       ) : (
         result && (
           <span className={result.ok ? 'save-result ok' : 'save-result ng'} data-testid={`save-result-${section}`} role={result.ok ? 'status' : 'alert'}>
-            {result.ok ? t('settings.saved') : `${t('settings.invalid')}: ${result.issues.length > 0 ? result.issues.map((i) => `${i.path || '—'}: ${i.message}`).join(' / ') : result.message}`}
+            {result.ok
+              ? t('settings.saved')
+              : `${t('settings.invalid')}: ${result.issues.length > 0 ? issueSummary(section, result.issues, lang) : inLanguage(result.message ?? '', lang)}`}
           </span>
         )
+      )}
+      {dirty && (
+        <span className="unsaved muted" data-testid={`unsaved-${section}`}>
+          {t('settings.unsaved')}
+        </span>
       )}
     </div>
   );
@@ -266,8 +279,8 @@ type SmaregiS = Settings['smaregi'];
 function SmaregiSection() {
   const t = useT();
   const server = useSettings((s) => s.view?.settings.smaregi);
-  const issues = useSettings((s) => s.saves.smaregi?.issues) ?? NO_ISSUES;
-  const d = useDraft<SmaregiS>(server, (v) => ({ ...v }));
+  const issue = useIssues('smaregi');
+  const d = useDraft<SmaregiS>('smaregi', server, (v) => ({ ...v }));
   const catalog = useApp((s) => s.catalog);
   const [catalogError, setCatalogError] = useState<string | null>(null);
   if (!d.draft) return null;
@@ -277,7 +290,7 @@ function SmaregiSection() {
       testid={`smaregi-${key}`}
       value={String(d.draft![key] ?? '')}
       placeholder={placeholder}
-      error={issueFor(issues, key)}
+      error={issue(key)}
       onChange={(v) => d.set(key, v)}
     />
   );
@@ -332,8 +345,8 @@ function SmaregiSection() {
 function GifteeSection() {
   const t = useT();
   const server = useSettings((s) => s.view?.settings.giftee);
-  const issues = useSettings((s) => s.saves.giftee?.issues) ?? NO_ISSUES;
-  const d = useDraft(server, (v) => ({ ...v }));
+  const issue = useIssues('giftee');
+  const d = useDraft('giftee', server, (v) => ({ ...v }));
   if (!d.draft) return null;
   const save = async (): Promise<void> => {
     if (await saveSection('giftee', d.draft as Partial<Settings['giftee']>)) d.saved();
@@ -344,7 +357,7 @@ function GifteeSection() {
         label={t('settings.giftee.baseUrl')}
         testid="giftee-baseUrl"
         value={String(d.draft.baseUrl ?? '')}
-        error={issueFor(issues, 'baseUrl')}
+        error={issue('baseUrl')}
         onChange={(v) => d.set('baseUrl', v)}
       />
       <CredentialSource testid="giftee-credentialSource" value={String(d.draft.credentialSource)} onChange={(v) => d.set('credentialSource', v)} />
@@ -377,32 +390,34 @@ function scannerDraft(v: ScannerS): Record<string, unknown> {
 function ScannerSection() {
   const t = useT();
   const server = useSettings((s) => s.view?.settings.scanner);
-  const saveIssues = useSettings((s) => s.saves.scanner?.issues) ?? NO_ISSUES;
+  const issue = useIssues('scanner');
   const devices = useSettings((s) => s.devices);
   const devicesError = useSettings((s) => s.devicesError);
   const scanner = useApp((s) => s.status?.scanner);
-  const d = useDraft(server, scannerDraft);
-  const [localIssues, setLocalIssues] = useState<FieldIssue[]>([]);
+  const d = useDraft('scanner', server, scannerDraft);
   useEffect(() => {
     void loadDevices();
   }, []);
   if (!d.draft) return null;
-  const issues = [...localIssues, ...saveIssues.map((i) => ({ path: i.path.replace(/^wedge\./, ''), message: i.message }))];
   const draft = d.draft;
+
+  // Form fields → the contract's paths (the wedge's fields are nested).
+  const PATH: Record<string, string> = { maxGapMs: 'wedge.maxGapMs', minLength: 'wedge.minLength' };
+  const pathOf = (k: string): string => PATH[k] ?? k;
 
   const save = async (): Promise<void> => {
     const local: FieldIssue[] = [];
     const hex = (k: string): number | null => {
       const v = parseHex(String(draft[k] ?? ''));
       if (v === 'invalid') {
-        local.push({ path: k, message: t('settings.hexInvalid') });
+        local.push({ path: k, message: 'hex' });
         return null;
       }
       return v;
     };
     const int = (k: string): number => {
       const s = String(draft[k] ?? '').trim();
-      if (!/^[0-9]+$/.test(s)) local.push({ path: k, message: t('settings.numberInvalid') });
+      if (!/^[0-9]+$/.test(s)) local.push({ path: pathOf(k), message: 'integer' });
       return Number(s);
     };
     const patch = {
@@ -415,13 +430,15 @@ function ScannerSection() {
       couponCodePrefix: String(draft.couponCodePrefix ?? ''),
       doubleScanWindowMs: int('doubleScanWindowMs'),
     };
-    setLocalIssues(local);
-    if (local.length > 0) return;
+    if (local.length > 0) {
+      setLocalIssues('scanner', local);
+      return;
+    }
     if (await saveSection('scanner', patch)) d.saved();
   };
 
   const text = (key: string, label: MessageKey, hint?: string) => (
-    <TextInput label={t(label)} testid={`scanner-${key}`} value={String(draft[key] ?? '')} error={issueFor(issues, key)} hint={hint} onChange={(v) => d.set(key, v)} />
+    <TextInput label={t(label)} testid={`scanner-${key}`} value={String(draft[key] ?? '')} error={issue(pathOf(key))} hint={hint} onChange={(v) => d.set(key, v)} />
   );
 
   return (
@@ -512,8 +529,8 @@ function ScannerSection() {
 function RegisterSection() {
   const t = useT();
   const server = useSettings((s) => s.view?.settings.register);
-  const issues = useSettings((s) => s.saves.register?.issues) ?? NO_ISSUES;
-  const d = useDraft(server, (v) => ({ ...v }));
+  const issue = useIssues('register');
+  const d = useDraft('register', server, (v) => ({ ...v }));
   if (!d.draft) return null;
   const save = async (): Promise<void> => {
     if (await saveSection('register', d.draft as Partial<Settings['register']>)) d.saved();
@@ -546,7 +563,7 @@ function RegisterSection() {
         testid="register-giftSaleProductCode"
         value={String(d.draft.giftSaleProductCode ?? '')}
         hint={t('settings.register.giftSaleProductCodeHint')}
-        error={issueFor(issues, 'giftSaleProductCode')}
+        error={issue('giftSaleProductCode')}
         onChange={(v) => d.set('giftSaleProductCode', v)}
       />
       <SaveBar section="register" onSave={() => void save()} />
@@ -556,23 +573,35 @@ function RegisterSection() {
 
 const CHANNELS: readonly SystemId[] = ['nextengine', 'makeshop', 'linegift', 'ebisumart'];
 
+/**
+ * The other channels. The engine reports connectivity for each channel it has; one it does not
+ * report is not in this version: said plainly, with nothing to test and nothing "checking".
+ */
 function ChannelsSection() {
   const t = useT();
   const connectivity = useApp((s) => s.status?.connectivity);
+  const available = CHANNELS.filter((c) => connectivity?.[c] !== undefined);
   return (
     <SectionBox id="channels" title={t('settings.channels')}>
-      <p className="muted">{t('settings.channels.hint')}</p>
-      {CHANNELS.map((c) => (
-        <div className="channel-row" key={c}>
-          <span className="channel-name">
-            {t(`system.${c}`)}
-            <span className={`pill pill-${connectivity?.[c] ?? 'unknown'}`}>
-              {t(connectivity?.[c] === 'online' ? 'status.online' : connectivity?.[c] === 'offline' ? 'status.offline' : 'status.unknown')}
+      {available.length < CHANNELS.length && <p className="muted">{t('settings.channels.hint')}</p>}
+      {CHANNELS.map((c) =>
+        connectivity?.[c] === undefined ? (
+          <div className="channel-row" key={c} data-testid={`channel-${c}`} data-available="false">
+            <span className="channel-name">{t(`system.${c}`)}</span>
+            <span className="muted">{t('settings.channels.unavailable')}</span>
+          </div>
+        ) : (
+          <div className="channel-row" key={c} data-testid={`channel-${c}`} data-available="true">
+            <span className="channel-name">
+              {t(`system.${c}`)}
+              <span className={`pill pill-${connectivity[c]}`}>
+                {t(connectivity[c] === 'online' ? 'status.online' : connectivity[c] === 'offline' ? 'status.offline' : 'status.unknown')}
+              </span>
             </span>
-          </span>
-          <TestButton system={c} />
-        </div>
-      ))}
+            <TestButton system={c} />
+          </div>
+        ),
+      )}
     </SectionBox>
   );
 }

@@ -9,9 +9,10 @@ import type {
 } from '../../shared/contract';
 import { api, errorMessage, fieldIssues } from '../api';
 import type { FieldIssue } from '../api/client';
+import { sectionPath, type Section } from '../settingsIssues';
 import { useApp } from './app';
 
-export type Section = 'smaregi' | 'giftee' | 'scanner' | 'register';
+export type { Section };
 
 export interface SaveResult {
   ok: boolean;
@@ -30,6 +31,11 @@ export interface SettingsState {
   tests: Partial<Record<SystemId, ConnectionTest | { system: SystemId; pending: true } | { system: SystemId; error: string }>>;
   devices: HidDevice[] | null;
   devicesError: string | null;
+  /**
+   * Unsaved edits per section, field by field, over the engine's values. Kept here, not in the
+   * form, so that leaving the screen (F1–F4, or a scan that brings the register up) loses nothing.
+   */
+  drafts: Partial<Record<Section, Record<string, unknown>>>;
 }
 
 export const useSettings = create<SettingsState>()(() => ({
@@ -40,6 +46,7 @@ export const useSettings = create<SettingsState>()(() => ({
   tests: {},
   devices: null,
   devicesError: null,
+  drafts: {},
 }));
 
 const set = useSettings.setState;
@@ -61,10 +68,24 @@ export async function loadSettings(): Promise<void> {
 
 /** Issues of a section, with the section name taken off the path ("smaregi.apiBaseUrl" → "apiBaseUrl"). */
 export function sectionIssues(section: Section, issues: FieldIssue[]): FieldIssue[] {
-  return issues.map((i) => {
-    const parts = i.path.split('.');
-    return parts[0] === section ? { path: parts.slice(1).join('.'), message: i.message } : i;
-  });
+  return issues.map((i) => ({ path: sectionPath(section, i.path), message: i.message }));
+}
+
+/** One edit of a section's form. Only edited fields are kept: the others follow the engine's values. */
+export function editDraft(section: Section, key: string, value: unknown): void {
+  const drafts = get().drafts;
+  set({ drafts: { ...drafts, [section]: { ...drafts[section], [key]: value } } });
+}
+
+/** The section was saved (or its edits dropped): the form shows the engine's values again. */
+export function dropDraft(section: Section): void {
+  const { [section]: _dropped, ...rest } = get().drafts;
+  set({ drafts: rest });
+}
+
+/** A check made before sending (e.g. a hex field that is not hex): shown like the engine's own issues. */
+export function setLocalIssues(section: Section, issues: FieldIssue[]): void {
+  set({ saves: { ...get().saves, [section]: { ok: false, message: null, issues } } });
 }
 
 export async function saveSection(section: Section, patch: NonNullable<SettingsPatch[Section]>): Promise<boolean> {
