@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_BOM, csvField, toCsv } from '../../src/core/redemption';
+import { csvCode } from '../../src/core/redemption/csv';
 import { harness, PRODUCT, T, type Harness } from './helpers';
 
 const parseCsv = (text: string) => parse(text.replace(/^\uFEFF/, ''), { relax_column_count: false }) as string[][];
@@ -20,6 +21,10 @@ describe('RFC 4180 CSV', () => {
 
   it('defuses text Excel would run as a formula', () => {
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    // Long digit codes open in Excel as exact text, not 4.11E+23.
+    expect(csvCode('411000101307401981868241')).toBe('"=""411000101307401981868241"""'); 
+    expect(csvCode('12345')).toBe('12345');
+    expect(csvCode(']C0411000101307401981868241')).toBe(']C0411000101307401981868241');
     expect(csvField('+81')).toBe("'+81");
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvField(-5)).toBe('-5');
@@ -98,7 +103,9 @@ describe('redemption log: search, paging, CSV export', () => {
     const byRaw = new Map(rows.slice(1).map((r) => [r[2], r]));
     expect(byRaw.get('A,"B"')![7]).toBe('利用不可');
     expect(byRaw.get('A,"B"')![9]).toMatch(/ギフト券ではありません/);
-    const redeemed = byRaw.get(T.amountOff[21])!;
+    // Ticket codes are written as ="…" so Excel keeps all 24 digits as text.
+    const redeemed = byRaw.get(`="${T.amountOff[21]}"`)!;
+    expect(redeemed[3]).toBe(`="${T.amountOff[21]}"`);
     expect(redeemed.slice(4, 8)).toEqual(['giftee券', '101', 'giftee 500円OFFチケット', '利用可']);
     expect(redeemed[10]).toBe('利用済み');
     expect(redeemed[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);

@@ -21,9 +21,20 @@ export function csvField(value: string | number | null | undefined, opts: { text
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Rows → CSV text (BOM first, CRLF after every record). */
-export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
-  const line = (cells: Array<string | number | null>) => cells.map((c) => csvField(c)).join(',');
+/**
+ * A long digit string (a 24-digit ticket code, a 13-digit JAN) that Excel would turn into a number
+ * and round to 15 digits (4.11E+23): written as ="..." so it opens as the exact text.
+ */
+export function csvCode(value: string | null): string | null {
+  if (value === null || !/^\d{12,}$/.test(value)) return value;
+  return `"=""${value}"""`;
+}
+
+type Cell = string | number | null | { raw: string };
+
+/** Rows → CSV text (BOM first, CRLF after every record). A `{raw}` cell is written as it is. */
+export function toCsv(header: string[], rows: Array<Array<Cell>>): string {
+  const line = (cells: Array<Cell>) => cells.map((c) => (c !== null && typeof c === 'object' ? c.raw : csvField(c))).join(',');
   return CSV_BOM + [line(header), ...rows.map(line)].map((l) => `${l}\r\n`).join('');
 }
 
@@ -62,14 +73,19 @@ export const LOG_CSV_HEADER = [
   '会計金額(円)',
 ];
 
+function codeCell(value: string): Cell {
+  const code = csvCode(value);
+  return code !== value && code !== null ? { raw: code } : value;
+}
+
 export function logCsv(entries: RedemptionLogEntry[]): string {
   return toCsv(
     LOG_CSV_HEADER,
     entries.map((e) => [
       displayJst(Date.parse(e.at)),
       SOURCE_JA[e.source] ?? e.source,
-      e.raw,
-      e.normalized,
+      codeCell(e.raw),
+      codeCell(e.normalized),
       KIND_JA[e.kind] ?? e.kind,
       e.couponId,
       e.couponName,
