@@ -59,7 +59,8 @@ export interface Harness {
   dir: string;
   events: EventEnvelope[];
   /** A fresh engine on the same data folder (the old one must be stopped). */
-  restart(): Promise<Engine>;
+  /** Opens the engine again; `oneShot` opens it as the CLI does (no background work, just settle). */
+  restart(opts?: { oneShot?: boolean }): Promise<Engine>;
   consumptions(): GifteeState['consumptions'];
   consumeRequests(): number;
   table<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
@@ -92,8 +93,8 @@ export async function harness(opts: { seed?: SeedObject; gifteeUrl?: string; bef
   const dir = mkdtempSync(join(tmpdir(), 'rc-'));
   const secrets = createMemorySecretStore();
   const events: EventEnvelope[] = [];
-  const open = async (first: boolean) => {
-    const e = await createEngine({ dataDir: dir, demo: 'off', secrets, owner: 'test' });
+  const open = async (first: boolean, oneShot = false) => {
+    const e = await createEngine({ dataDir: dir, demo: 'off', secrets, owner: 'test', background: !oneShot });
     e.onEvent((ev) => events.push(ev));
     if (first) await configure(e, sims.urls, opts.gifteeUrl);
     await e.settle();
@@ -105,8 +106,8 @@ export async function harness(opts: { seed?: SeedObject; gifteeUrl?: string; bef
     giftee: sims.servers.giftee as SimServer<GifteeState>,
     dir,
     events,
-    async restart() {
-      h.engine = await open(false);
+    async restart(o = {}) {
+      h.engine = await open(false, o.oneShot ?? false);
       return h.engine;
     },
     consumptions: () => h.giftee.state().consumptions,

@@ -9,7 +9,10 @@ import { harness, T, waitFor, type Harness } from './helpers';
 
 process.env.REGISTER_COMPANION_GIFTEE_TIMEOUT_MS = '400';
 
-describe('attempts left open by a crash are settled at the next start', () => {
+describe.each([
+  { how: 'the app', oneShot: false, codes: [30, 31] },
+  { how: 'a one-shot CLI engine (settle)', oneShot: true, codes: [33, 34] },
+])('attempts left open by a crash are settled at the next start of $how', ({ oneShot, codes }) => {
   let h: Harness;
   beforeAll(async () => {
     h = await harness();
@@ -19,7 +22,7 @@ describe('attempts left open by a crash are settled at the next start', () => {
   });
 
   it('consumed at giftee → the sale and its outbox row are recorded; not consumed → closed, nothing recorded', async () => {
-    const [consumedCode, untouchedCode] = [T.amountOff[30], T.amountOff[31]];
+    const [consumedCode, untouchedCode] = [T.amountOff[codes[0]], T.amountOff[codes[1]]];
     const basket = { amount: 2000, items: [] };
     const outcome = await h.engine.call('scan.evaluate', { raw: consumedCode, basket });
     const sale = resolveBasket(basket, { productCode: 'GIFTEE-SALE', product: { productId: '1099', productCode: 'GIFTEE-SALE', name: 'ギフト券ご利用（金額入力）' } });
@@ -57,7 +60,7 @@ describe('attempts left open by a crash are settled at the next start', () => {
     });
     expect(res.status).toBe(201);
 
-    await h.restart();
+    await h.restart({ oneShot });
     const states = await waitFor('attempts settled', () => {
       const rows = h.table<{ id: string; state: string }>('SELECT id, state FROM redemption_attempts WHERE id IN (?, ?)', ids.consumed, ids.untouched);
       return rows.every((r) => r.state !== 'consuming' && r.state !== 'unresolved') ? Object.fromEntries(rows.map((r) => [r.id, r.state])) : null;
