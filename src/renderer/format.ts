@@ -31,8 +31,12 @@ export function formatBenefit(benefit: Benefit, lang: Lang): string {
         discount: formatYen(benefit.discountYen, lang),
       });
     case '3': {
+      // The engine counts the given product's regular price as the discount: shown when it is known.
       const names = benefit.freeItems.map((i) => i.name).filter((n) => n !== '');
-      return translate(lang, 'benefit.freeItem', { items: names.length > 0 ? names.join('、') : benefit.awardValue });
+      const items = names.length > 0 ? names.join('、') : benefit.awardValue;
+      return benefit.discountYen > 0
+        ? translate(lang, 'benefit.freeItemDiscount', { items, discount: formatYen(benefit.discountYen, lang) })
+        : translate(lang, 'benefit.freeItem', { items });
     }
   }
 }

@@ -52,10 +52,11 @@ describe('benefits', () => {
     expect(formatBenefit(b, 'en')).toBe('10% off (−¥123)');
   });
 
-  it('free item names the products, or falls back to the award value', () => {
+  it("free item names the products (or the award value) and the discount it counts as (the product's regular price)", () => {
     const b = { awardType: '3' as const, awardValue: '9001', discountYen: 480, freeItems: [{ productId: '9001', name: 'コーヒー', price: 480 }] };
-    expect(formatBenefit(b, 'ja')).toBe('商品付与: コーヒー');
-    expect(formatBenefit({ ...b, freeItems: [] }, 'en')).toBe('Free item: 9001');
+    expect(formatBenefit(b, 'ja')).toBe('商品付与: コーヒー（−480円）');
+    expect(formatBenefit({ ...b, freeItems: [] }, 'en')).toBe('Free item: 9001 (−¥480)');
+    expect(formatBenefit({ ...b, discountYen: 0 }, 'ja')).toBe('商品付与: コーヒー');
   });
 
   it("a coupon's nominal benefit before an amount is known", () => {

@@ -193,7 +193,7 @@ function ResultPanel() {
       )}
       {error && (
         <div className="result-error" data-testid="register-error" role="alert">
-          {t('register.error', { message: error })}
+          {t('register.error', { message: inLanguage(error, lang) })}
         </div>
       )}
     </section>
@@ -393,7 +393,7 @@ export function RegisterScreen() {
         case 'Escape':
           e.preventDefault();
           cancel();
-          rootRef.current?.focus();
+          rootRef.current?.focus({ preventScroll: true });
           return;
         case 'F6':
           e.preventDefault();
@@ -430,9 +430,10 @@ export function RegisterScreen() {
 
   // Focus: ready for the scanner on arrival; the amount field after a ticket when nothing is in the
   // basket yet, or when the engine refused the basket; back to the screen after a redemption, and
-  // after a manual lookup (so that Enter confirms).
+  // after a manual lookup (so that Enter confirms). The screen takes the focus without scrolling:
+  // it is taller than a 768-px window, and focusing it would scroll the header away.
   useEffect(() => {
-    rootRef.current?.focus();
+    rootRef.current?.focus({ preventScroll: true });
   }, []);
   useEffect(() => {
     const manual = manualRef.current;
@@ -440,9 +441,9 @@ export function RegisterScreen() {
     if (display.kind === 'held' || (display.kind === 'outcome' && state.ticket && items.length === 0 && amountText === '')) {
       amountRef.current?.focus();
     } else if (display.kind === 'redeemed' || display.kind === 'voided' || display.kind === 'idle') {
-      if (document.activeElement !== manual) rootRef.current?.focus();
+      if (document.activeElement !== manual) rootRef.current?.focus({ preventScroll: true });
     } else if (lookedUp && state.ticket) {
-      rootRef.current?.focus(); // a ticket to confirm; a failed lookup keeps the field for retyping
+      rootRef.current?.focus({ preventScroll: true }); // a ticket to confirm; a failed lookup keeps the field for retyping
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [display]);
