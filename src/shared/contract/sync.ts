@@ -74,7 +74,7 @@ export const syncMethods = {
     result: z.object({ requeued: z.number().int() }),
   },
   'sync.progress': { params: z.object({}).strict(), result: SyncProgressSchema },
-  /** Drain now; with wait, resolve once nothing is due (or the timeout passes). */
+  /** Drain now; with wait, resolve once nothing pending or in flight can still go out (or the timeout passes). */
   'sync.now': {
     params: z.object({ wait: z.boolean().default(false), timeoutMs: z.number().int().min(0).max(600_000).default(60_000) }).strict(),
     result: SyncProgressSchema,
