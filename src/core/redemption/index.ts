@@ -73,6 +73,12 @@ type Settlement =
   | { kind: 'refused'; reason: 'ticket_used' | 'ticket_expired' | 'ticket_unknown' }
   | { kind: 'unknown'; error: string };
 
+type VerifyOutcome =
+  | { kind: 'redeemable' }
+  | { kind: 'refused'; reason: 'ticket_used' | 'ticket_expired' | 'ticket_unknown' }
+  /** Not checked (unreachable, failing, token refused): nothing can be said, nothing was consumed. */
+  | { kind: 'blocked'; message: { ja: string; en: string } };
+
 type ConsumeOutcome =
   | { kind: 'consumed'; consumptionId: string }
   | { kind: 'refused'; reason: 'ticket_used' | 'ticket_expired' | 'ticket_unknown' }
@@ -283,6 +289,32 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
       if (err instanceof HttpError) connectivity.report('giftee', err.kind === 'status' && (err.status ?? 500) < 500);
       throw err;
     }
+  }
+
+  /**
+   * giftee's verify (no side effects) as a domain answer: the one mapping `redeem` and an online
+   * `scan.evaluate` share. Unreachable or failing → blocked; token refused → blocked, saying so.
+   */
+  async function verifyTicket(code: string): Promise<VerifyOutcome> {
+    let verified;
+    try {
+      verified = await observed(giftee.verify(code));
+    } catch (err) {
+      log.warn('verify failed: ticket not checked', { err: errText(err) });
+      return { kind: 'blocked', message: err instanceof GifteeNotConfiguredError ? NOT_CONFIGURED_MESSAGE : reasonMessage('offline') };
+    }
+    if (verified.ok) return { kind: 'redeemable' };
+    const r = verified.refusal;
+    if (r === 'ticket_used' || r === 'ticket_expired' || r === 'ticket_unknown') return { kind: 'refused', reason: r };
+    if (r === 'unauthorized') return { kind: 'blocked', message: AUTH_MESSAGE };
+    throw new ContractError('internal', `giftee refused the verification: ${verified.message}`);
+  }
+
+  /** A verify refusal applied to the local outcome (a redeemable ticket keeps it as it is). */
+  function verifiedOutcome(o: ScanOutcome, v: VerifyOutcome): ScanOutcome {
+    if (v.kind === 'refused') return { ...o, verdict: 'rejected', reason: v.reason, message: reasonMessage(v.reason) };
+    if (v.kind === 'blocked') return blockedOutcome(o, v.message);
+    return o;
   }
 
   async function consumeOnce(a: AttemptRow): Promise<ConsumeOutcome> {
@@ -542,29 +574,15 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
     }
 
     // 4. Verify with giftee.
-    let verified;
-    try {
-      verified = await observed(giftee.verify(code));
-    } catch (err) {
-      const msg = err instanceof GifteeNotConfiguredError ? NOT_CONFIGURED_MESSAGE : reasonMessage('offline');
-      log.warn('verify failed: redemption blocked', { err: errText(err) });
-      return refuse(source, blockedOutcome(ev.outcome, msg), basket);
-    }
-    if (!verified.ok) {
-      if (verified.refusal === 'ticket_used' || verified.refusal === 'ticket_expired' || verified.refusal === 'ticket_unknown') {
-        if (verified.refusal === 'ticket_used' && store.attemptsForCode(code).length > 0) {
-          // Used — perhaps by a late-arriving request of one of our own earlier attempts.
-          const s = await readSettlement(code);
-          if (s.kind === 'consumed' && s.attempt.state !== 'redeemed' && s.attempt.state !== 'voided') {
-            return attemptResult(await recordOrGiveBack(s.attempt, s.consumptionId));
-          }
-        }
-        const reason = verified.refusal;
-        return refuse(source, { ...ev.outcome, verdict: 'rejected', reason, message: reasonMessage(reason) }, basket);
+    const verified = await verifyTicket(code);
+    if (verified.kind === 'refused' && verified.reason === 'ticket_used' && store.attemptsForCode(code).length > 0) {
+      // Used — perhaps by a late-arriving request of one of our own earlier attempts.
+      const s = await readSettlement(code);
+      if (s.kind === 'consumed' && s.attempt.state !== 'redeemed' && s.attempt.state !== 'voided') {
+        return attemptResult(await recordOrGiveBack(s.attempt, s.consumptionId));
       }
-      if (verified.refusal === 'unauthorized') return refuse(source, blockedOutcome(ev.outcome, AUTH_MESSAGE), basket);
-      throw new ContractError('internal', `giftee refused the verification: ${verified.message}`);
     }
+    if (verified.kind !== 'redeemable') return refuse(source, verifiedOutcome(ev.outcome, verified), basket);
 
     // 5. The attempt and its idempotency key are committed BEFORE the consume is sent.
     const cfg = ctx.gifteeConfig();
@@ -691,9 +709,9 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
 
   let filterWindow = -1;
   let filter = createDoubleScanFilter(0);
-  const lastOutcome = new Map<string, { outcome: ScanOutcome; basketKey: string }>();
+  const lastOutcome = new Map<string, { outcome: ScanOutcome; basketKey: string; online: boolean }>();
 
-  async function evaluateHandler(raw: string, source: ScanSource, basket: Basket): Promise<ScanOutcome> {
+  async function evaluateHandler(raw: string, source: ScanSource, basket: Basket, online: boolean): Promise<ScanOutcome> {
     const windowMs = ctx.settings.get().scanner.doubleScanWindowMs;
     if (windowMs !== filterWindow) {
       filterWindow = windowMs;
@@ -704,13 +722,23 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
     const basketKey = JSON.stringify(basket);
     if (code && filter.isDuplicate(code, ctx.now().getTime())) {
       const prev = lastOutcome.get(code);
-      if (prev && prev.basketKey === basketKey) return { ...prev.outcome, raw, duplicate: true };
+      // An answer checked with giftee also answers the local question; a local one does not answer
+      // the online question (the register asks online right after a local ok of the same scan).
+      if (prev && prev.basketKey === basketKey && (prev.online || !online)) return { ...prev.outcome, raw, duplicate: true };
     }
     await catalogReady();
     if (classifyScan(code).kind === 'giftee') await settleConnectivity();
-    const { outcome } = evaluate(raw, basket);
+    const local = evaluate(raw, basket);
+    let outcome = local.outcome;
+    // Online: a ticket the local rules accept is asked of giftee (verify only, nothing consumed).
+    // Only then: a local refusal is certain already, and offline is said without waiting.
+    let checked = false;
+    if (online && outcome.verdict === 'ok' && local.scan.kind === 'giftee') {
+      outcome = verifiedOutcome(outcome, await verifyTicket(local.scan.code));
+      checked = true;
+    }
     if (code) {
-      lastOutcome.set(code, { outcome, basketKey });
+      lastOutcome.set(code, { outcome, basketKey, online: checked });
       if (lastOutcome.size > 256) lastOutcome.delete(lastOutcome.keys().next().value as string);
     }
     const entry = logEntry('evaluate', source, outcome, { status: null, redemptionId: null, amount: amountOf(outcome, basket) });
@@ -740,7 +768,7 @@ export function createRedemption(ctx: EngineContext, deps: RedemptionDeps, opts:
     resolveOpen,
     flushLog,
     handlers: {
-      'scan.evaluate': ({ raw, source, basket }) => evaluateHandler(raw, source, basket),
+      'scan.evaluate': ({ raw, source, basket, online }) => evaluateHandler(raw, source, basket, online),
       'redemption.redeem': ({ raw, source, basket }) => redeem(raw, source, basket),
       'redemption.void': ({ redemptionId }) => voidRedemption(redemptionId),
       'redemption.recent': ({ limit }) => {

@@ -150,10 +150,19 @@ export const CatalogStatusSchema = z.object({
 });
 
 export const registerMethods = {
-  /** Dry run: classify and evaluate a scan against the basket; nothing is consumed. */
+  /**
+   * Dry run: classify and evaluate a scan against the basket; nothing is consumed. Local (no network)
+   * unless `online`: then a giftee ticket the local rules accept is also verified with giftee
+   * (used / expired / unknown → rejected; giftee unreachable → blocked / offline).
+   */
   'scan.evaluate': {
     params: z
-      .object({ raw: z.string().max(1000), source: ScanSourceSchema.default('manual'), basket: BasketSchema.default({ items: [], amount: null }) })
+      .object({
+        raw: z.string().max(1000),
+        source: ScanSourceSchema.default('manual'),
+        basket: BasketSchema.default({ items: [], amount: null }),
+        online: z.boolean().default(false),
+      })
       .strict(),
     result: ScanOutcomeSchema,
   },
