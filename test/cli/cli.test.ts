@@ -75,6 +75,24 @@ describe('support CLI', () => {
     expect(status.json.refreshedAt).toBe(r.json.catalog.refreshedAt);
   });
 
+  it('scan checks a ticket with giftee (verify only): the demo used / expired tickets say so, nothing is consumed', async () => {
+    // src/sim/demo-seed.json: a used 4110001 ticket and an expired 4110002 one.
+    const used = await cli(['scan', '411000140481649575386351', '--amount', '3000', '--data-dir', dir]);
+    expect(used.code).toBe(0);
+    expect(used.json).toMatchObject({ kind: 'giftee', couponId: '101', verdict: 'rejected', reason: 'ticket_used', message: { ja: expect.any(String), en: expect.any(String) } });
+    const expired = await cli(['scan', '411000203695263410588491', '--amount', '3000', '--data-dir', dir]);
+    expect(expired.json).toMatchObject({ kind: 'giftee', verdict: 'rejected', reason: 'ticket_expired' });
+    const unused = await cli(['scan', '411000101307401981868241', '--amount', '3000', '--data-dir', dir]);
+    expect(unused.json).toMatchObject({ verdict: 'ok', reason: null, benefit: { discountYen: 500 } });
+
+    const state = (await (await fetch(`${urls.giftee}/__sim/state`)).json()) as { consumptions: unknown[]; tickets: Array<{ code: string; status: string }> };
+    expect(state.consumptions).toHaveLength(0);
+    expect(state.tickets.find((t) => t.code === '411000101307401981868241')!.status).toBe('unused');
+    const list = (await (await fetch(`${urls.giftee}/__sim/requests`)).json()) as Array<{ method: string; path: string }>;
+    expect(list.filter((r) => r.path.endsWith('/verify'))).toHaveLength(3);
+    expect(list.filter((r) => r.path.endsWith('/consume'))).toHaveLength(0);
+  });
+
   it('refuses mistyped options and stray arguments instead of ignoring them', async () => {
     const typo = await cli(['scan', '411000101307401981868241', '--amout', '3000', '--data-dir', dir]);
     expect(typo.code).toBe(64);

@@ -61,7 +61,7 @@ function need(engine: Engine | null): Engine {
 export const registerCommands: CliCommand[] = [
   {
     name: 'scan',
-    usage: 'scan RAW [--amount YEN] [--items CODE,...]   dry run: classify and check a scan against a basket; nothing is consumed',
+    usage: 'scan RAW [--amount YEN] [--items CODE,...]   dry run: classify and check a scan against a basket, and a ticket with giftee (verify only); nothing is consumed',
     engine: true,
     flags: ['amount', 'items'],
     maxPositionals: 1,
@@ -70,7 +70,8 @@ export const registerCommands: CliCommand[] = [
       const raw = rawArg(args, 'scan');
       await prepare(e);
       const basket = await basketArg(args, e);
-      return view(await e.call('scan.evaluate', { raw, source: 'cli', basket }));
+      // Support's "what would happen": giftee's verify too (used / expired / unknown), never a consume.
+      return view(await e.call('scan.evaluate', { raw, source: 'cli', basket, online: true }));
     },
   },
   {
