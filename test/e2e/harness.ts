@@ -232,6 +232,10 @@ export async function humanType(page: Page, text: string): Promise<void> {
 export const DEMO = {
   /** Coupon 101 "giftee 500円OFFチケット": 500 yen off from 1,000 yen. */
   ticket500: ['411000101307401981868241', '411000182268822080432317', '411000186657046910728991'],
+  /** Coupon 101's ticket that giftee knows as used (elsewhere): the local rules alone pass it. */
+  usedTicket: '411000140481649575386351',
+  /** Coupon 102 (10 % off, 2,000–20,000 yen): a ticket giftee knows as expired. */
+  expiredTicket: '411000203695263410588491',
   /** バタークッキー 12枚入, 1,080 yen. */
   cookies: { code: '4573580001072', name: 'バタークッキー 12枚入', price: 1080 },
   /** ドリップコーヒー ブレンド 200g, 1,280 yen. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, humanType, startApp, wedgeScan, type App } from './harness';
+import { DEMO, demoSimUrls, humanType, simControl, startApp, wedgeScan, type App } from './harness';
 
 describe('register: keyboard-wedge scans, basket, confirm', () => {
   let app: App;
@@ -68,6 +68,46 @@ describe('register: keyboard-wedge scans, basket, confirm', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('scan-reason').and(page.locator('[data-reason="ticket_used"]')).waitFor();
     expect(await page.getByTestId('scan-reason').textContent()).toContain('すでに使用済み');
+  });
+
+  it('a ticket giftee knows as used or expired says so at the scan, before any Enter; nothing is consumed', async () => {
+    const { page } = app;
+    const giftee = (await demoSimUrls(app)).giftee;
+    await page.keyboard.press('Escape');
+    await wedgeScan(page, DEMO.cookies.code); // 1,080 yen: the local rules pass the used ticket
+    await page.getByTestId('basket-item').waitFor();
+    // giftee slow to answer: the ticket waits for it, never shown as usable meanwhile.
+    await simControl(giftee, 'POST', '/__sim/config', { latencyMs: 1_500 });
+    try {
+      await wedgeScan(page, DEMO.usedTicket);
+      await page.getByTestId('scan-verifying').getByText('giftee に確認中…').waitFor();
+      expect(await page.getByTestId('scan-ready').count()).toBe(0);
+      expect(await page.getByTestId('confirm-button').isDisabled()).toBe(true);
+    } finally {
+      await simControl(giftee, 'POST', '/__sim/config', { latencyMs: 0 });
+    }
+    await page.getByTestId('scan-reason').and(page.locator('[data-reason="ticket_used"]')).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('scan-reason').textContent()).toContain('すでに使用済み');
+    expect(await page.getByTestId('scan-ready').count()).toBe(0);
+    expect(await page.getByTestId('confirm-button').isDisabled()).toBe(true);
+    // A basket change is re-checked locally; giftee's refusal stands.
+    await page.keyboard.press('+');
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('scan-reason').getAttribute('data-reason')).toBe('ticket_used');
+
+    // Below coupon 102's minimum at the scan; once the amount makes it locally ok, giftee is asked.
+    await page.keyboard.press('Escape');
+    await wedgeScan(page, DEMO.expiredTicket);
+    await page.getByTestId('scan-reason').and(page.locator('[data-reason="below_min_amount"]')).waitFor();
+    await page.keyboard.press('F6');
+    await humanType(page, '3000');
+    await page.getByTestId('scan-reason').and(page.locator('[data-reason="ticket_expired"]')).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('confirm-button').isDisabled()).toBe(true);
+
+    const state = (await simControl(giftee, 'GET', '/__sim/state')) as { consumptions: Array<{ code: string }>; tickets: Array<{ code: string; status: string }> };
+    expect(state.consumptions.filter((c) => c.code === DEMO.usedTicket || c.code === DEMO.expiredTicket)).toEqual([]);
+    const requests = (await simControl(giftee, 'GET', '/__sim/requests')) as Array<{ method: string; path: string }>;
+    expect(requests.filter((r) => r.path.endsWith('/consume') && (r.path.includes(DEMO.usedTicket) || r.path.includes(DEMO.expiredTicket)))).toEqual([]);
   });
 
   it('a scan while a person has typed into the amount field leaves their typing, and nothing of the scan', async () => {

@@ -249,6 +249,7 @@ describe('register actions against a fake engine', () => {
   it('a re-check answered as a double scan (stale basket) is asked again after the window', async () => {
     let n = 0;
     answers['scan.evaluate'] = (p) => {
+      if (p.online) return outcome(); // giftee's verify, once the ticket is locally ok
       n++;
       if (n === 1) return outcome({ verdict: 'rejected', reason: 'below_min_amount' });
       if (n === 2) return outcome({ verdict: 'rejected', reason: 'below_min_amount', duplicate: true });
@@ -321,7 +322,8 @@ describe('register actions against a fake engine', () => {
 
   it('Esc, then the same ticket again inside the double-scan window: asked again once the window passed, no "ignored" notice', async () => {
     let n = 0;
-    answers['scan.evaluate'] = () => {
+    answers['scan.evaluate'] = (p) => {
+      if (p.online) return outcome(); // giftee's verify after each locally ok scan
       n++;
       // The engine's double-scan filter: the same code and basket again within its window.
       return n === 2 ? outcome({ duplicate: true }) : outcome();
@@ -337,12 +339,50 @@ describe('register actions against a fake engine', () => {
 
   it('a true double scan (no Esc in between) is still ignored', async () => {
     let n = 0;
-    answers['scan.evaluate'] = () => (++n === 2 ? outcome({ duplicate: true }) : outcome());
+    // The online question (giftee's verify) after the first scan is not a scan: not counted.
+    answers['scan.evaluate'] = (p) => (p.online ? outcome() : ++n === 2 ? outcome({ duplicate: true }) : outcome());
     await submitScan(CODE, 'wedge');
     await submitScan(CODE, 'wedge');
     expect(useRegister.getState().notice?.key).toBe('register.duplicate');
     await vi.advanceTimersByTimeAsync(2_000);
     expect(n).toBe(2);
+  });
+
+  it('a locally ok ticket is asked of giftee (online) before it is usable; basket changes stay local and keep giftee’s refusal', async () => {
+    const used = outcome({ verdict: 'rejected', reason: 'ticket_used', message: { ja: 'このギフト券はすでに使用済みです', en: 'used' } });
+    let release!: () => void;
+    answers['scan.evaluate'] = (p) => (p.online ? new Promise((r) => (release = () => r(used))) : outcome());
+    const scanned = submitScan(CODE, 'wedge');
+    await vi.waitFor(() => expect(calls.some((c) => c.params?.online === true)).toBe(true));
+    // Meanwhile: 「giftee に確認中…」, confirm disabled, whatever the local answer said.
+    expect(useRegister.getState()).toMatchObject({ busy: 'verifying', display: { outcome: { verdict: 'ok' } } });
+    expect(canConfirm(useRegister.getState(), true)).toBe(false);
+    release();
+    await scanned;
+    expect(useRegister.getState()).toMatchObject({ busy: null, display: { outcome: { verdict: 'rejected', reason: 'ticket_used' } } });
+    expect(canConfirm(useRegister.getState(), true)).toBe(false);
+
+    const before = calls.length;
+    setAmountText('1500');
+    await vi.advanceTimersByTimeAsync(400);
+    const rechecks = calls.slice(before).filter((c) => c.method === 'scan.evaluate');
+    expect(rechecks).toHaveLength(1);
+    expect(rechecks[0].params.online).toBeUndefined();
+    expect(useRegister.getState().display).toMatchObject({ outcome: { verdict: 'rejected', reason: 'ticket_used' } });
+  });
+
+  it('giftee unreachable at the online check: shown as the offline refusal; a ticket refused locally is not asked', async () => {
+    answers['scan.evaluate'] = (p) =>
+      p.online ? outcome({ verdict: 'blocked', reason: 'offline', message: { ja: 'オフライン', en: 'offline' } }) : outcome();
+    await submitScan(CODE, 'wedge');
+    expect(useRegister.getState()).toMatchObject({ busy: null, display: { outcome: { verdict: 'blocked', reason: 'offline' } } });
+    expect(canConfirm(useRegister.getState(), true)).toBe(false);
+
+    cancel();
+    calls.length = 0;
+    answers['scan.evaluate'] = () => outcome({ verdict: 'rejected', reason: 'below_min_amount', benefit: null });
+    await submitScan(CODE.replace(/1$/, '2'), 'wedge');
+    expect(calls.filter((c) => c.method === 'scan.evaluate').map((c) => c.params.online)).toEqual([undefined]);
   });
 
   it('scans are evaluated with the basket as it is after earlier scans', async () => {

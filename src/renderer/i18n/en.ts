@@ -69,6 +69,7 @@ export const en: { readonly [K in MessageKey]: string } = {
   'register.waiting': 'Scan a gift ticket',
   'register.waitingHint': 'Use the scanner, or type the number by hand',
   'register.evaluating': 'Checking…',
+  'register.verifying': 'Checking with giftee…',
   'register.redeeming': 'Checking with giftee…',
   'register.redeemed': 'Redeemed',
   'register.redeemedDiscount': 'Discount {discount}',

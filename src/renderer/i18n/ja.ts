@@ -70,6 +70,7 @@ export const ja = {
   'register.waiting': 'ギフト券をスキャンしてください',
   'register.waitingHint': 'スキャナーで読み取るか、番号を手入力してください',
   'register.evaluating': '確認中…',
+  'register.verifying': 'giftee に確認中…',
   'register.redeeming': 'giftee に確認しています…',
   'register.redeemed': '利用しました',
   'register.redeemedDiscount': '値引 {discount}',

@@ -38,11 +38,14 @@ function OutcomeView({
   outcome,
   offline,
   block,
+  verifying,
   t,
   lang,
 }: {
   outcome: ScanOutcome;
   offline: boolean;
+  /** The locally ok ticket is being checked with giftee: not called usable until it answers. */
+  verifying: boolean;
   /** The basket cannot be checked: said instead of a verdict that depends on it. */
   block: MessageKey | null;
   t: Translate;
@@ -59,8 +62,12 @@ function OutcomeView({
         ? reasonText(reason, lang)
         : null;
   const ok = outcome.verdict === 'ok' && reason === null && !blocked;
+  const pending = ok && verifying;
   return (
-    <div className={`outcome ${ok ? 'outcome-ok' : 'outcome-refused'}`} data-verdict={ok ? 'ok' : outcome.verdict}>
+    <div
+      className={`outcome ${ok && !pending ? 'outcome-ok' : pending ? 'outcome-verifying' : 'outcome-refused'}`}
+      data-verdict={pending ? 'verifying' : ok ? 'ok' : outcome.verdict}
+    >
       <div className="outcome-head">
         <span className={`kind-badge kind-${outcome.kind}`} data-testid="scan-kind" data-kind={outcome.kind}>
           {t(`kind.${outcome.kind}`)}
@@ -102,7 +109,12 @@ function OutcomeView({
           {reasonText('offline', lang)}
         </div>
       )}
-      {!message && ok ? (
+      {!message && pending ? (
+        <div className="outcome-verifying-note" data-testid="scan-verifying" role="status">
+          {t('register.verifying')}
+        </div>
+      ) : null}
+      {!message && ok && !pending ? (
         <div className="outcome-ready" data-testid="scan-ready">
           ✓ {t('verdict.ok')} — {t('register.ready')}
         </div>
@@ -134,7 +146,7 @@ function ResultPanel() {
       </div>
     );
   } else if (display.kind === 'outcome') {
-    body = <OutcomeView outcome={display.outcome} offline={!online} block={block} t={t} lang={lang} />;
+    body = <OutcomeView outcome={display.outcome} offline={!online} block={block} verifying={busy === 'verifying'} t={t} lang={lang} />;
   } else if (display.kind === 'held') {
     body = (
       <div className="outcome outcome-refused" data-testid="scan-held">

@@ -25,6 +25,26 @@ export type Display =
   /** A ticket the engine would not check with this basket (`invalid_params`): fix the amount, it is checked again. */
   | { kind: 'held'; raw: string };
 
+/** giftee's own refusal of a ticket, from an online check. */
+export type GifteeRefusal = Pick<ScanOutcome, 'reason' | 'message'>;
+
+const GIFTEE_REASONS: ReadonlySet<ScanOutcome['reason']> = new Set(['ticket_used', 'ticket_expired', 'ticket_unknown']);
+
+/** The refusal giftee gave this ticket, if the online check gave one. */
+export function gifteeRefusalOf(o: ScanOutcome): GifteeRefusal | null {
+  return o.kind === 'giftee' && o.verdict === 'rejected' && GIFTEE_REASONS.has(o.reason) ? { reason: o.reason, message: o.message } : null;
+}
+
+/** A local re-check (basket change) of a ticket giftee already refused: the refusal stands. */
+export function withGifteeRefusal(o: ScanOutcome, refused: GifteeRefusal | undefined): ScanOutcome {
+  return refused && o.verdict === 'ok' ? { ...o, verdict: 'rejected', reason: refused.reason, message: refused.message } : o;
+}
+
+/** A scan whose local answer is ok for a giftee ticket is asked again online (giftee's verify). */
+export function needsGifteeCheck(o: ScanOutcome): boolean {
+  return o.kind === 'giftee' && o.verdict === 'ok' && !o.duplicate;
+}
+
 export interface Notice {
   key: MessageKey;
   vars?: Vars;
@@ -34,11 +54,17 @@ export interface RegisterState {
   items: BasketItem[];
   selected: number;
   amountText: string;
-  /** The gift ticket (or coupon) scan waiting to be confirmed. */
-  ticket: { raw: string; source: ScanSource } | null;
+  /**
+   * The gift ticket (or coupon) scan waiting to be confirmed. `checked`: asked of giftee once
+   * (online check) since it was scanned. `refused`: giftee said
+   * the ticket is used / expired / unknown — it holds whatever the basket, so it outlives the
+   * local re-checks a basket change makes.
+   */
+  ticket: { raw: string; source: ScanSource; checked?: boolean; refused?: GifteeRefusal } | null;
   display: Display;
   notice: Notice | null;
-  busy: 'evaluating' | 'redeeming' | 'voiding' | null;
+  /** `verifying`: a locally ok ticket is being checked with giftee (verify only); confirm waits. */
+  busy: 'evaluating' | 'verifying' | 'redeeming' | 'voiding' | null;
   error: string | null;
   /** The basket changed after the ticket was last evaluated. */
   basketDirty: boolean;
@@ -209,8 +235,10 @@ async function evaluateScan(text: string, source: ScanSource, mayAskAgain: boole
       return;
     }
     const next = applyScanOutcome(get(), text, source, outcome);
-    set({ ...next, busy: null });
-    if (outcome.kind === 'product' && get().ticket && get().basketDirty) await reevaluateNow();
+    // A locally ok ticket is not shown as usable until giftee has been asked (used elsewhere, expired, unknown).
+    set({ ...next, busy: needsGifteeCheck(outcome) ? 'verifying' : null });
+    if (needsGifteeCheck(outcome)) await checkWithGiftee(text, source);
+    else if (outcome.kind === 'product' && get().ticket && get().basketDirty) await reevaluateNow();
   } catch (e) {
     if (isBasketRefusal(e)) {
       // Only a ticket (or coupon code) is checked against the basket: hold it until the basket is fixed.
@@ -226,6 +254,29 @@ async function evaluateScan(text: string, source: ScanSource, mayAskAgain: boole
     } else {
       set(failure(e));
     }
+  }
+}
+
+/**
+ * The scan's online check: `scan.evaluate` with `online: true` (giftee's verify; nothing is
+ * consumed). Only after a scan — basket changes are re-checked locally, not with giftee.
+ */
+async function checkWithGiftee(raw: string, source: ScanSource): Promise<void> {
+  set({ busy: 'verifying' });
+  try {
+    const s = get();
+    const outcome = await api().call('scan.evaluate', { raw, source, basket: toBasket(s.items, s.amountText), online: true });
+    const ticket = get().ticket;
+    if (ticket?.raw !== raw) {
+      set({ busy: null }); // something replaced the ticket meanwhile
+      return;
+    }
+    const refused = gifteeRefusalOf(outcome) ?? undefined;
+    // blocked / offline comes back as an outcome too, and is shown as the offline refusal it is.
+    set({ display: { kind: 'outcome', outcome }, ticket: { ...ticket, checked: true, refused }, busy: null });
+  } catch (e) {
+    if (isBasketRefusal(e) && get().ticket?.raw === raw) set({ basketProblem: e.message, busy: null });
+    else set(failure(e));
   }
 }
 
@@ -259,14 +310,18 @@ async function reevaluateNow(): Promise<void> {
         if (get().ticket?.raw === s.ticket!.raw) void reevaluate();
       }, doubleScanWindowMs() + 100);
     } else {
+      const ticket = get().ticket;
       set({
-        display: { kind: 'outcome', outcome },
+        display: { kind: 'outcome', outcome: withGifteeRefusal(outcome, ticket?.refused) },
         // A held code turns out to be a coupon code: shown, not confirmed.
-        ticket: outcome.kind === 'giftee' ? get().ticket : null,
+        ticket: outcome.kind === 'giftee' ? ticket : null,
         basketDirty: false,
         basketProblem: null,
         busy: null,
       });
+      // A ticket first found locally ok now (held, or refused for its amount at the scan) is asked
+      // of giftee once; later basket changes stay local.
+      if (ticket && !ticket.checked && needsGifteeCheck(outcome)) await checkWithGiftee(ticket.raw, ticket.source);
     }
   } catch (e) {
     if (isBasketRefusal(e) && get().ticket?.raw === s.ticket.raw) set({ basketProblem: e.message, basketDirty: false, busy: null });
