@@ -105,7 +105,7 @@ export async function run(): Promise<Record<string, number>> {
       const raw = rawFor(i);
       const basket = basketFor(i);
       const t0 = process.hrtime.bigint();
-      await evaluate({ raw, source: 'hid-pos', basket });
+      await evaluate({ raw, source: 'hid-pos', basket, online: false });
       const dt = Number(process.hrtime.bigint() - t0) / 1e6;
       if (i >= WARMUP) times.push(dt);
       // Let the buffered log writes run between scans, as they do at a real register.
