@@ -13,16 +13,19 @@ export interface NewOutboxItem {
   id?: string;
 }
 
+const INSERT = 'INSERT INTO outbox (id, target, kind, ordering_key, coalesce_key, payload, state, created_at, next_attempt_at) VALUES ';
+const ROW = "(?, ?, ?, ?, ?, ?, 'pending', ?, 0)";
+/** Rows per statement in `enqueueMany`: one call into SQLite per chunk instead of per row. */
+const CHUNK = 250;
+
 // Prepared once per connection: enqueue sits on the till's hot path (and in bulk imports).
-const statements = new WeakMap<Db, { insert: Statement; collapse: Statement }>();
+const statements = new WeakMap<Db, { insert: Statement; insertChunk: Statement; collapse: Statement }>();
 function prepared(db: Db) {
   let s = statements.get(db);
   if (!s) {
     s = {
-      insert: db.prepare(
-        `INSERT INTO outbox (id, target, kind, ordering_key, coalesce_key, payload, state, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, 0)`,
-      ),
+      insert: db.prepare(INSERT + ROW),
+      insertChunk: db.prepare(INSERT + Array(CHUNK).fill(ROW).join(', ')),
       // Only rows never handed to the target are replaced. One that was attempted (it may have been
       // applied) stays and is delivered in order before the newer value, so nothing it did is hidden.
       // Coalescing stays inside one lane (never reorders another key), and so uses the lane index:
@@ -86,4 +89,51 @@ export function enqueue(db: Db, item: NewOutboxItem, now: Date = new Date()): st
   if (coalesceKey) s.collapse.run(item.target, item.orderingKey, coalesceKey);
   s.insert.run(id, item.target, item.kind, item.orderingKey, coalesceKey, JSON.stringify(item.payload), iso(now));
   return id;
+}
+
+/**
+ * Queues many changes at once (an import, a stock push for a whole catalog), with exactly the rows
+ * and order `enqueue` would give one by one: a later absolute value in the batch replaces an earlier
+ * one of its lane, and replaces pending rows already queued. Call it inside the caller's transaction.
+ * Returns every item's id (a replaced item's row is gone, as it would be one by one).
+ */
+export function enqueueMany(db: Db, items: readonly NewOutboxItem[], now: Date = new Date()): string[] {
+  const s = prepared(db);
+  const at = iso(now);
+  const ids = items.map((it) => it.id ?? newOutboxId(now.getTime()));
+  // The last item per (target, lane, coalesce key) survives, as it would one by one.
+  const last = new Map<string, number>();
+  items.forEach((it, i) => {
+    if (it.coalesceKey) last.set(`${it.target}\u0000${it.orderingKey}\u0000${it.coalesceKey}`, i);
+  });
+  const keep: number[] = [];
+  items.forEach((it, i) => {
+    if (!it.coalesceKey) keep.push(i);
+    else if (last.get(`${it.target}\u0000${it.orderingKey}\u0000${it.coalesceKey}`) === i) {
+      s.collapse.run(it.target, it.orderingKey, it.coalesceKey);
+      keep.push(i);
+    }
+  });
+  const put = (out: unknown[], o: number, i: number) => {
+    const it = items[i];
+    out[o] = ids[i];
+    out[o + 1] = it.target;
+    out[o + 2] = it.kind;
+    out[o + 3] = it.orderingKey;
+    out[o + 4] = it.coalesceKey ?? null;
+    out[o + 5] = JSON.stringify(it.payload);
+    out[o + 6] = at;
+  };
+  const chunk: unknown[] = new Array(CHUNK * 7);
+  let k = 0;
+  for (; k + CHUNK <= keep.length; k += CHUNK) {
+    for (let j = 0; j < CHUNK; j++) put(chunk, j * 7, keep[k + j]);
+    s.insertChunk.run(chunk);
+  }
+  const one: unknown[] = new Array(7);
+  for (; k < keep.length; k++) {
+    put(one, 0, keep[k]);
+    s.insert.run(one);
+  }
+  return ids;
 }

@@ -12,7 +12,7 @@ import { createProgressTracker } from './progress';
 import { createRateGate } from './rate-gate';
 import { createOutboxStore } from './store';
 
-export { enqueue, newOutboxId, type NewOutboxItem } from './enqueue';
+export { enqueue, enqueueMany, newOutboxId, type NewOutboxItem } from './enqueue';
 export { backoffCeilingMs, retryDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export { classifyFailure, type FailureVerdict } from './classify';
 export { createRateGate, type RateGate } from './rate-gate';
