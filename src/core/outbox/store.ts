@@ -40,6 +40,26 @@ function parseStored(text: string): unknown {
   }
 }
 
+/**
+ * `WHERE col = @col AND …` for the filters given (null = any), plus an optional extra condition;
+ * with the paging arguments the list queries need.
+ */
+function equalsFilter(
+  equals: Record<string, string | null>,
+  page: { limit: number; offset: number },
+  extra: { sql: string; args: Record<string, unknown> } | null = null,
+): { w: string; args: Record<string, unknown> } {
+  const where: string[] = [];
+  const args: Record<string, unknown> = { limit: page.limit, offset: page.offset, ...extra?.args };
+  for (const [col, value] of Object.entries(equals)) {
+    if (value === null) continue;
+    where.push(`${col} = @${col}`);
+    args[col] = value;
+  }
+  if (extra) where.push(extra.sql);
+  return { w: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
+}
+
 export function rowToItem(r: OutboxRow): OutboxItem {
   const payload = parseStored(r.payload);
   return {
@@ -235,17 +255,7 @@ export function createOutboxStore(db: Db) {
     },
 
     list(q: { state: OutboxState | null; target: string | null; limit: number; offset: number }): { total: number; items: OutboxItem[] } {
-      const where: string[] = [];
-      const args: Record<string, unknown> = { limit: q.limit, offset: q.offset };
-      if (q.state) {
-        where.push('state = @state');
-        args.state = q.state;
-      }
-      if (q.target) {
-        where.push('target = @target');
-        args.target = q.target;
-      }
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const { w, args } = equalsFilter({ state: q.state, target: q.target }, q);
       // Queued and failed rows read in delivery order; sent rows newest first.
       const order = q.state === 'sent' ? 'seq DESC' : 'seq ASC';
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM outbox ${w}`).get(args) as { n: number }).n;
@@ -296,21 +306,17 @@ export function createOutboxStore(db: Db) {
       total: number;
       rows: HistoryEntry[];
     } {
-      const where: string[] = [];
-      const args: Record<string, unknown> = { limit: q.limit, offset: q.offset };
-      if (q.direction) {
-        where.push('direction = @direction');
-        args.direction = q.direction;
-      }
-      if (q.target) {
-        where.push('target = @target');
-        args.target = q.target;
-      }
-      if (q.text.trim()) {
-        where.push("(summary LIKE @text ESCAPE '\\' OR kind LIKE @text ESCAPE '\\' OR payload LIKE @text ESCAPE '\\' OR outbox_id LIKE @text ESCAPE '\\' OR error LIKE @text ESCAPE '\\')");
-        args.text = `%${q.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      }
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const text = q.text.trim();
+      const { w, args } = equalsFilter(
+        { direction: q.direction, target: q.target },
+        q,
+        text
+          ? {
+              sql: "(summary LIKE @text ESCAPE '\\' OR kind LIKE @text ESCAPE '\\' OR payload LIKE @text ESCAPE '\\' OR outbox_id LIKE @text ESCAPE '\\' OR error LIKE @text ESCAPE '\\')",
+              args: { text: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+            }
+          : null,
+      );
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM sync_history ${w}`).get(args) as { n: number }).n;
       const rows = db.prepare(`SELECT * FROM sync_history ${w} ORDER BY seq DESC LIMIT @limit OFFSET @offset`).all(args) as HistoryRow[];
       return { total, rows: rows.map(historyToEntry) };
